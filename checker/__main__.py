@@ -1,0 +1,5 @@
+"""`python -m checker` runs the `checker` command."""
+
+from checker.cli import main
+
+main()

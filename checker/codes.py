@@ -1,0 +1,123 @@
+"""Stage 0: the registry of diagnostic codes and their message templates.
+
+Codes are stable (users grep for them): `Y0xx` YAML and safety bounds, `S1xx`
+schema, `R2xx` references, `T3xx` time, `L4xx` terms lint, `E9xx` engine.
+Messages: one line, lowercase start, no final period, user input in backticks.
+Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    template: str
+    summary: str
+    warning: bool = False
+
+    def severity_default(self):  # type: ignore[no-untyped-def]
+        from checker.diagnostics import Severity
+
+        return Severity.WARNING if self.warning else Severity.ERROR
+
+
+_CODES = [
+    # YAML and safety bounds
+    Code("Y001", "cannot read file: {reason}", "the file cannot be read"),
+    Code("Y002", "file is not valid UTF-8 text", "the file is binary or in another encoding"),
+    Code("Y003", "invalid YAML: {problem}", "YAML syntax error"),
+    Code("Y004", "file is empty", "the file holds no YAML document"),
+    Code("Y005", "expected one YAML document, found several", "more than one `---` document"),
+    Code("Y006", "tag `{tag}` is not allowed", "YAML tags (object construction) are refused"),
+    Code("Y007", "key `{key}` is repeated in this mapping", "a key appears twice in one mapping"),
+    Code("Y008", "file is too large ({size} bytes; the limit is {limit})", "file size bound"),
+    Code("Y009", "nesting is too deep (more than {limit} levels)", "nesting depth bound"),
+    Code("Y010", "too many alias expansions (more than {limit} nodes)", "alias expansion bound"),
+    Code("Y011", "mapping keys must be plain scalars", "a key that is a list or mapping"),
+    # Schema
+    Code("S101", "unknown key `{key}`", "a key the language does not have"),
+    Code("S102", "missing required key `{key}`", "a required key is absent"),
+    Code("S103", "{message}", "a value has the wrong type or shape"),
+    Code("S104", "`{value}` is not one of {allowed}", "a word outside an enumeration"),
+    Code(
+        "S105", "{what} must have exactly one of {keys}", "a construct with zero or several forms"
+    ),
+    Code("S106", "id `{id}` is repeated in this file", "an id defined twice in one file"),
+    Code("S107", "`{value}` is not a valid id", "ids match `[A-Za-z][A-Za-z0-9_.-]*`"),
+    Code("S108", "expected a mapping at the top of the file", "the document is not a mapping"),
+    Code(
+        "S109",
+        "file is neither a terms file nor a scenario file",
+        "no `agreement` or `scenario` key",
+    ),
+    # References
+    Code("R201", "unknown {what} `{name}`", "a name that resolves to nothing"),
+    Code(
+        "R202",
+        "{what} `{name}` is ambiguous: it names {candidates}",
+        "a name that matches several ids",
+    ),
+    Code("R203", "`{kind}` has a cycle: {cycle}", "a cycle in `part_of` or `is_a`"),
+    Code("R204", "event kind `{kind}` has no field `{field}`", "a field the kind does not declare"),
+    Code(
+        "R205",
+        "field `{field}` expects {expected}, got `{value}`",
+        "a field value of the wrong type",
+    ),
+    Code("R206", "cannot read terms file `{path}`", "the terms a scenario names cannot be loaded"),
+    Code(
+        "R207",
+        "`{name}` is defined differently in `{other}`",
+        "an included id defined twice, not identically",
+    ),
+    Code("R208", "unknown provision `{name}`", "an amendment or expectation names no provision"),
+    Code("R209", "unknown report `{name}`", "`same_as`, `after` or `before` names no report"),
+    Code("R210", "{message}", "a state, period or rule refers to something it cannot use"),
+    Code("R211", "include cycle: {cycle}", "terms files that include each other"),
+    Code(
+        "R212", "unknown interpretation `{name}`", "an interpretation that the terms do not define"
+    ),
+    # Time
+    Code(
+        "T301",
+        "`{value}` is not a valid {what}",
+        "a date, time, zone or duration that cannot be read",
+    ),
+    Code("T302", "`{value}` is not a valid time zone", "an unknown zone name or offset"),
+    Code("T303", "a window that ends before it starts: {detail}", "reversed range"),
+    Code(
+        "T304",
+        "offsets of {unit} are allowed only from a fixed date, not from an event",
+        "months and years after an uncertain event",
+    ),
+    Code("T305", "{message}", "an ill-formed window"),
+    Code(
+        "T306", "`as_of` is before the agreement enters into force", "as_of too early", warning=True
+    ),
+    # Terms lint
+    Code(
+        "L401",
+        "the binding provisions cannot all hold together: {detail}",
+        "jointly unsatisfiable terms",
+    ),
+    Code(
+        "L402",
+        "provision `{id}` is vacuous: {detail}",
+        "a provision that no world can breach",
+        warning=True,
+    ),
+    Code(
+        "L403",
+        "provision `{id}` can never fall due: {detail}",
+        "a provision never judged",
+        warning=True,
+    ),
+    # Engine
+    Code("E901", "solver gave up: {reason}", "time or resource limit", warning=True),
+    Code("E902", "{message}", "a scenario the engine cannot encode"),
+]
+
+REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}

@@ -1,0 +1,220 @@
+"""Stage 4: folding constructors over Python constants and Z3 terms.
+
+Every formula is built through these helpers so that whatever is known
+statically (exact times, fixed actors) folds to a Python constant and never
+reaches the solver; only genuine uncertainty becomes a Z3 term. Time values
+carry bounds so comparisons fold when the ranges decide them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import z3
+
+Bool = bool | z3.BoolRef
+Arith = int | float | z3.ArithRef
+
+
+def is_const(x: object) -> bool:
+    return isinstance(x, bool | int | float)
+
+
+def And(*xs: Bool) -> Bool:
+    terms: list[z3.BoolRef] = []
+    for x in xs:
+        if x is False:
+            return False
+        if x is True:
+            continue
+        terms.append(x)  # type: ignore[arg-type]
+    if not terms:
+        return True
+    return terms[0] if len(terms) == 1 else z3.And(*terms)
+
+
+def all_of(xs: Iterable[Bool]) -> Bool:
+    return And(*xs)
+
+
+def Or(*xs: Bool) -> Bool:
+    terms: list[z3.BoolRef] = []
+    for x in xs:
+        if x is True:
+            return True
+        if x is False:
+            continue
+        terms.append(x)  # type: ignore[arg-type]
+    if not terms:
+        return False
+    return terms[0] if len(terms) == 1 else z3.Or(*terms)
+
+
+def any_of(xs: Iterable[Bool]) -> Bool:
+    return Or(*xs)
+
+
+def Not(x: Bool) -> Bool:
+    if isinstance(x, bool):
+        return not x
+    return z3.Not(x)
+
+
+def Implies(a: Bool, b: Bool) -> Bool:
+    return Or(Not(a), b)
+
+
+def Ite(c: Bool, a: object, b: object) -> object:
+    if c is True:
+        return a
+    if c is False:
+        return b
+    if is_const(a) and is_const(b) and a == b and type(a) is type(b):
+        return a
+    if isinstance(a, z3.ExprRef) and isinstance(b, z3.ExprRef) and a.eq(b):
+        return a
+    return z3.If(c, _expr(a), _expr(b))  # type: ignore[arg-type]
+
+
+def _expr(x: object) -> z3.ExprRef:
+    if isinstance(x, bool):
+        return z3.BoolVal(x)
+    if isinstance(x, int):
+        return z3.IntVal(x)
+    if isinstance(x, float):
+        return z3.RealVal(x)
+    return x  # type: ignore[return-value]
+
+
+def Sum(xs: Iterable[Arith]) -> Arith:
+    const: int | float = 0
+    terms: list[z3.ArithRef] = []
+    for x in xs:
+        if isinstance(x, int | float):
+            const += x
+        else:
+            terms.append(x)
+    if not terms:
+        return const
+    total = terms[0] if len(terms) == 1 else z3.Sum(*terms)
+    return total + const if const else total
+
+
+def Le(a: Arith, b: Arith) -> Bool:
+    if is_const(a) and is_const(b):
+        return bool(a <= b)  # type: ignore[operator]
+    return _expr(a) <= _expr(b)  # type: ignore[operator,no-any-return]
+
+
+def Eq(a: object, b: object) -> Bool:
+    if is_const(a) and is_const(b):
+        return a == b
+    return _expr(a) == _expr(b)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Time:
+    """A minute: a constant, or a Z3 integer known to lie within [lo, hi]."""
+
+    e: int | z3.ArithRef
+    lo: int
+    hi: int
+
+    @staticmethod
+    def const(m: int) -> Time:
+        return Time(m, m, m)
+
+    @property
+    def exact(self) -> bool:
+        return isinstance(self.e, int)
+
+    def plus(self, k: int) -> Time:
+        if k == 0:
+            return self
+        return Time(self.e + k, self.lo + k, self.hi + k)  # type: ignore[arg-type]
+
+
+def t_le(a: Time, b: Time) -> Bool:
+    """a <= b, folded when the bounds decide it."""
+    if a.hi <= b.lo:
+        return True
+    if a.lo > b.hi:
+        return False
+    if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
+        return True
+    return _expr(a.e) <= _expr(b.e)  # type: ignore[operator,no-any-return]
+
+
+def t_lt(a: Time, b: Time) -> Bool:
+    if a.hi < b.lo:
+        return True
+    if a.lo >= b.hi:
+        return False
+    if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
+        return False
+    return _expr(a.e) < _expr(b.e)  # type: ignore[operator,no-any-return]
+
+
+def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:
+    """lo <= t <= hi (a None end is unbounded)."""
+    return And(True if lo is None else t_le(lo, t), True if hi is None else t_le(t, hi))
+
+
+@dataclass(frozen=True)
+class Cat:
+    """A categorical value as an index: a constant or a Z3 integer within `dom`."""
+
+    e: int | z3.ArithRef
+    dom: frozenset[int]
+
+    @staticmethod
+    def const(i: int) -> Cat:
+        return Cat(i, frozenset({i}))
+
+
+def cat_in(c: Cat, allowed: frozenset[int]) -> Bool:
+    """The value is one of `allowed`, folded against its domain."""
+    inside = c.dom & allowed
+    if not inside:
+        return False
+    if inside == c.dom:
+        return True
+    outside = c.dom - allowed
+    # whichever side is smaller makes the shorter disjunction
+    if len(outside) < len(inside):
+        return Not(Or(*(Eq(c.e, i) for i in sorted(outside))))
+    return Or(*(Eq(c.e, i) for i in sorted(inside)))
+
+
+def cat_eq(a: Cat, b: Cat) -> Bool:
+    common = a.dom & b.dom
+    if not common:
+        return False
+    if len(a.dom) == 1 and len(b.dom) == 1:
+        return True
+    return Eq(a.e, b.e)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number: a constant, or a Z3 term within [lo, hi] (None: unbounded)."""
+
+    e: int | float | z3.ArithRef
+    lo: float | None
+    hi: float | None
+
+
+def num_in(n: Num, lo: float | None, hi: float | None) -> Bool:
+    if (lo is None or (n.lo is not None and n.lo >= lo)) and (
+        hi is None or (n.hi is not None and n.hi <= hi)
+    ):
+        return True
+    if (lo is not None and n.hi is not None and n.hi < lo) or (
+        hi is not None and n.lo is not None and n.lo > hi
+    ):
+        return False
+    return And(
+        True if lo is None else Le(lo, n.e),  # type: ignore[arg-type]
+        True if hi is None else Le(n.e, hi),  # type: ignore[arg-type]
+    )

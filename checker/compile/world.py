@@ -1,0 +1,397 @@
+"""Stage 4: a resolved scenario -> the Z3 encoding of its compatible worlds (SPEC §4.1).
+
+Each group of event reports (joined by `same_as`) is one event slot whose
+existence is the disjunction of its reports' tracking literals; an open world
+adds phantom slots for unreported events. States are timelines over the slots
+(`states.py`). Every report's constraints are guarded by its own literal so
+that unsat cores map back to reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import z3
+
+from checker.compile import sym
+from checker.compile.sym import Bool, Cat, Num, Time
+from checker.ir import (
+    OTHER,
+    AbsenceReport,
+    BoolAttr,
+    CatAttr,
+    CatTest,
+    EventReport,
+    FieldType,
+    MatchIR,
+    NumAttr,
+    NumTest,
+    Scenario,
+    StateReport,
+    TextAttr,
+)
+
+Value = Cat | Num
+
+
+class Index:
+    """Integer codes for categorical values, one table per namespace."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        terms = scenario.terms
+        self.tables: dict[str, list[str]] = {
+            "actor": [*terms.actors.ids, OTHER],
+            "place": [*terms.places.ids, OTHER],
+            "kind": list(terms.kinds.ids),
+            "bool": ["false", "true"],
+            "text": [OTHER],
+        }
+        self.codes: dict[str, dict[str, int]] = {}
+        self._rebuild()
+        texts = sorted(
+            {
+                a.value
+                for r in scenario.reports
+                if isinstance(r, EventReport)
+                for _, a in r.fields
+                if isinstance(a, TextAttr) and a.value is not None
+            }
+        )
+        for t in texts:
+            self.code("text", t)
+
+    def _rebuild(self) -> None:
+        self.codes = {ns: {v: i for i, v in enumerate(vals)} for ns, vals in self.tables.items()}
+
+    @staticmethod
+    def namespace(ft: FieldType) -> str:
+        if ft.kind in ("actor", "place", "bool", "text"):
+            return ft.kind
+        return "enum:" + "|".join(ft.words)
+
+    def table(self, ns: str) -> list[str]:
+        if ns not in self.tables:
+            self.tables[ns] = list(ns[len("enum:") :].split("|"))
+            self._rebuild()
+        return self.tables[ns]
+
+    def code(self, ns: str, value: str) -> int:
+        table = self.table(ns)
+        if value not in self.codes[ns]:
+            table.append(value)
+            self._rebuild()
+        return self.codes[ns][value]
+
+    def all(self, ns: str) -> frozenset[int]:
+        return frozenset(range(len(self.table(ns))))
+
+    def codes_of(self, ns: str, values: frozenset[str]) -> frozenset[int]:
+        return frozenset(self.code(ns, v) for v in values)
+
+    def test(self, ns: str, test: CatTest) -> frozenset[int]:
+        inside = self.codes_of(ns, test.values)
+        return self.all(ns) - inside if test.negate else inside
+
+    def name(self, ns: str, code: int) -> str:
+        return self.table(ns)[code]
+
+
+@dataclass
+class Slot:
+    """One event of the world: a reported event (group) or a phantom."""
+
+    name: str
+    order: int
+    exists: Bool
+    on: Bool  # exists and at or before the end of as_of
+    kind: Cat
+    actor: Cat
+    place: Cat
+    t: Time
+    fields: dict[str, Value]
+    field_types: dict[str, FieldType]
+    reports: tuple[EventReport, ...] = ()
+    phantom: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return self.t.exact
+
+
+@dataclass
+class Tracked:
+    """A tracking literal and what it stands for."""
+
+    lit: z3.BoolRef
+    report: object
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    index: Index
+    slots: list[Slot] = field(default_factory=list)
+    axioms: list[Bool] = field(default_factory=list)
+    lits: dict[str, z3.BoolRef] = field(default_factory=dict)
+    tracked: list[Tracked] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> int:
+        return self.scenario.as_of
+
+    @property
+    def in_force(self) -> int:
+        return self.scenario.terms.in_force
+
+    def add(self, formula: Bool) -> None:
+        if formula is True:
+            return
+        self.axioms.append(formula)
+
+    # ---- values ----------------------------------------------------------
+
+    def cat_var(self, name: str, dom: frozenset[int]) -> Cat:
+        if len(dom) == 1:
+            return Cat.const(next(iter(dom)))
+        v = z3.Int(name)
+        lo, hi = min(dom), max(dom)
+        if len(dom) == hi - lo + 1:
+            self.add(sym.And(v >= lo, v <= hi))
+        else:
+            self.add(sym.Or(*(v == i for i in sorted(dom))))
+        return Cat(v, dom)
+
+    def num_var(self, name: str, lo: float | None, hi: float | None, integer: bool) -> Num:
+        if lo is not None and lo == hi:
+            return Num(int(lo) if integer else lo, lo, hi)
+        v = z3.Int(name) if integer else z3.Real(name)
+        if lo is not None:
+            self.add(v >= lo)
+        if hi is not None:
+            self.add(v <= hi)
+        return Num(v, lo, hi)
+
+    def time_var(self, name: str, lo: int, hi: int) -> Time:
+        if lo == hi:
+            return Time.const(lo)
+        v = z3.Int(name)
+        self.add(sym.And(v >= lo, v <= hi))
+        return Time(v, lo, hi)
+
+    def field_value(self, name: str, ft: FieldType, attrs: list[object]) -> Value:
+        """A slot field ranging over the union of what its reports allow."""
+        if ft.kind in ("int", "number"):
+            nums = [a for a in attrs if isinstance(a, NumAttr)]
+            integer = ft.kind == "int"
+            if not nums:
+                return self.num_var(name, 0 if integer else None, None, integer)
+            los = [a.lo for a in nums]
+            his = [a.hi for a in nums]
+            lo = None if any(x is None for x in los) else min(x for x in los if x is not None)
+            hi = None if any(x is None for x in his) else max(x for x in his if x is not None)
+            if integer and lo is None:
+                lo = 0
+            return self.num_var(name, lo, hi, integer)
+        ns = Index.namespace(ft)
+        dom: set[int] = set()
+        for a in attrs:
+            dom |= self.attr_codes(ns, a)
+        return self.cat_var(name, frozenset(dom) if attrs else self.index.all(ns))
+
+    def attr_codes(self, ns: str, a: object) -> frozenset[int]:
+        if isinstance(a, CatAttr):
+            return self.index.codes_of(ns, a.values)
+        if isinstance(a, BoolAttr):
+            return frozenset(int(v) for v in a.values)
+        if isinstance(a, TextAttr):
+            return (
+                self.index.all(ns) if a.value is None else frozenset({self.index.code(ns, a.value)})
+            )
+        return self.index.all(ns)
+
+    def attr_holds(self, slot: Slot, fname: str, a: object) -> Bool:
+        """The slot's field takes a value the report allows."""
+        v = slot.fields[fname]
+        if isinstance(v, Num):
+            assert isinstance(a, NumAttr)
+            return sym.num_in(v, a.lo, a.hi)
+        return sym.cat_in(v, self.attr_codes(Index.namespace(slot.field_types[fname]), a))
+
+    # ---- matching --------------------------------------------------------
+
+    def kinds_with(self, fname: str) -> frozenset[int]:
+        return frozenset(
+            self.index.code("kind", k)
+            for k, kd in self.scenario.terms.kind_defs.items()
+            if fname in kd.fields
+        )
+
+    def matches(self, slot: Slot, m: MatchIR | None) -> Bool:
+        """The slot's event matches MATCH (kinds, actors and places through the hierarchies)."""
+        if m is None:
+            return True
+        parts: list[Bool] = []
+        if m.kinds is not None:
+            parts.append(sym.cat_in(slot.kind, self.index.test("kind", m.kinds)))
+        if m.actor is not None:
+            parts.append(sym.cat_in(slot.actor, self.index.test("actor", m.actor)))
+        if m.place is not None:
+            parts.append(sym.cat_in(slot.place, self.index.test("place", m.place)))
+        for fname, test in m.fields:
+            if fname not in slot.fields:
+                parts.append(False)
+                continue
+            has = sym.cat_in(slot.kind, self.kinds_with(fname))
+            v = slot.fields[fname]
+            if isinstance(test, NumTest):
+                assert isinstance(v, Num)
+                inside = sym.Or(*(sym.num_in(v, lo, hi) for lo, hi in test.ranges))
+                parts.append(sym.And(has, sym.Not(inside) if test.negate else inside))
+            else:
+                assert isinstance(v, Cat)
+                ns = Index.namespace(slot.field_types[fname])
+                parts.append(sym.And(has, sym.cat_in(v, self.index.test(ns, test))))
+        return sym.And(*parts)
+
+
+def _groups(reports: list[EventReport]) -> list[list[EventReport]]:
+    """Reports joined by `same_as` (transitively), in order of first appearance."""
+    parent = {r.id: r.id for r in reports}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in reports:
+        if r.same_as is not None and r.same_as in parent:
+            a, b = find(r.id), find(r.same_as)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[EventReport]] = {}
+    for r in reports:
+        groups.setdefault(find(r.id), []).append(r)
+    return list(groups.values())
+
+
+def build_world(scenario: Scenario, phantoms: int) -> World:
+    """Slots, report literals and every constraint of SPEC §4.1 except the state rules."""
+    w = World(scenario, Index(scenario))
+    for r in scenario.reports:
+        w.lits[r.id] = z3.Bool(f"report:{r.id}")
+        w.tracked.append(Tracked(w.lits[r.id], r))
+    events = [r for r in scenario.reports if isinstance(r, EventReport)]
+    slot_of: dict[str, Slot] = {}
+    for group in _groups(events):
+        slot = _report_slot(w, group, len(w.slots))
+        w.slots.append(slot)
+        for r in group:
+            slot_of[r.id] = slot
+    for r in events:
+        for other, later in ((r.after, True), (r.before, False)):
+            if other is None or other not in slot_of:
+                continue
+            a, b = slot_of[r.id], slot_of[other]
+            order = sym.t_lt(b.t, a.t) if later else sym.t_lt(a.t, b.t)
+            w.add(sym.Implies(sym.And(w.lits[r.id], b.exists), order))
+    for k in range(phantoms):
+        w.slots.append(_phantom(w, k, len(w.slots)))
+    _phantom_symmetry(w)
+    for r in scenario.reports:
+        if isinstance(r, AbsenceReport):
+            lit = w.lits[r.id]
+            lo, hi = Time.const(r.lo), Time.const(r.hi)
+            for s in w.slots:
+                hit = sym.And(s.on, w.matches(s, r.match), sym.t_in(s.t, lo, hi))
+                w.add(sym.Implies(lit, sym.Not(hit)))
+    return w
+
+
+def _report_slot(w: World, group: list[EventReport], order: int) -> Slot:
+    terms = w.scenario.terms
+    name = group[0].id
+    lits = [w.lits[r.id] for r in group]
+    kinds: set[str] = set().union(*(r.kinds for r in group))
+    kind = w.cat_var(f"kind:{name}", w.index.codes_of("kind", frozenset(kinds)))
+    actor = w.cat_var(
+        f"actor:{name}",
+        frozenset().union(*(w.index.codes_of("actor", r.actor.values) for r in group)),
+    )
+    place = w.cat_var(
+        f"place:{name}",
+        frozenset().union(*(w.index.codes_of("place", r.place.values) for r in group)),
+    )
+    t = w.time_var(f"time:{name}", min(r.lo for r in group), max(r.hi for r in group))
+    types: dict[str, FieldType] = {}
+    for k in sorted(kinds):
+        for fname, ft in terms.kind_defs[k].fields.items():
+            types.setdefault(fname, ft)
+    fields: dict[str, Value] = {}
+    for fname, ft in sorted(types.items()):
+        attrs = [a for r in group for f, a in r.fields if f == fname]
+        fields[fname] = w.field_value(
+            f"{fname}:{name}", ft, attrs if len(attrs) == len(group) else []
+        )
+    exists = sym.Or(*lits)
+    on = sym.And(exists, sym.t_le(t, Time.const(w.as_of)))
+    slot = Slot(name, order, exists, on, kind, actor, place, t, fields, types, tuple(group))
+    if len(group) > 1:
+        for r, lit in zip(group, lits, strict=True):
+            held = sym.And(
+                sym.cat_in(kind, w.index.codes_of("kind", r.kinds)),
+                sym.cat_in(actor, w.index.codes_of("actor", r.actor.values)),
+                sym.cat_in(place, w.index.codes_of("place", r.place.values)),
+                sym.t_in(t, Time.const(r.lo), Time.const(r.hi)),
+                *(w.attr_holds(slot, f, a) for f, a in r.fields),
+            )
+            w.add(sym.Implies(lit, held))
+    return slot
+
+
+def _phantom(w: World, k: int, order: int) -> Slot:
+    """An unreported event: anything, anywhere, at any minute up to as_of, or nothing."""
+    terms = w.scenario.terms
+    name = f"phantom{k}"
+    exists = z3.Bool(f"exists:{name}")
+    earliest = min([terms.in_force, *(r.lo for r in w.scenario.reports)]) - 1
+    t = w.time_var(f"time:{name}", earliest, w.as_of)
+    types: dict[str, FieldType] = {}
+    for kd in terms.kind_defs.values():
+        for fname, ft in kd.fields.items():
+            types.setdefault(fname, ft)
+    fields = {f: w.field_value(f"{f}:{name}", ft, []) for f, ft in sorted(types.items())}
+    slot = Slot(
+        name,
+        order,
+        exists,
+        exists,
+        w.cat_var(f"kind:{name}", w.index.all("kind")),
+        w.cat_var(f"actor:{name}", w.index.all("actor")),
+        w.cat_var(f"place:{name}", w.index.all("place")),
+        t,
+        fields,
+        types,
+        phantom=True,
+    )
+    for c in w.scenario.complete:
+        lo = Time.const(c.lo) if c.lo is not None else None
+        hi = Time.const(c.hi) if c.hi is not None else None
+        w.add(sym.Implies(exists, sym.Not(sym.And(w.matches(slot, c.match), sym.t_in(t, lo, hi)))))
+    return slot
+
+
+def _phantom_symmetry(w: World) -> None:
+    # Phantoms are interchangeable: order them so the solver explores one arrangement.
+    ph = [s for s in w.slots if s.phantom]
+    for a, b in zip(ph, ph[1:], strict=False):
+        w.add(sym.Implies(b.exists, a.exists))
+        w.add(sym.Implies(b.exists, sym.t_le(a.t, b.t)))
+
+
+def observation_time(w: World, r: StateReport) -> Time | None:
+    """The minute a state observation speaks of: some minute of its date, up to as_of."""
+    hi = min(r.hi, w.as_of)
+    if r.lo > hi:
+        return None
+    return w.time_var(f"seen:{r.id}", r.lo, hi)

@@ -1,0 +1,366 @@
+"""Stage 5: SPEC §4.2 verdicts from solver questions, with minimal explanations.
+
+Every verdict is decided by asking whether the reports (as assumption
+literals) are satisfiable together with a provision's breach, its keeping or
+its fulfilment, never by re-implementing the semantics. Proofs are minimal
+cores over report literals; incoherent scenarios get their minimal conflicts
+and up to 8 maximal coherent readings, each judged in turn.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import z3
+
+from checker.compile import sym
+from checker.compile.provisions import Compiled, ProvisionCompiler
+from checker.compile.states import States
+from checker.compile.world import World, build_world
+from checker.ir import OTHER, EventReport, Provision, Report, Scenario
+from checker.results import Because, JointConflict, ProvisionResult, Reading, ScenarioResult
+from checker.solver import GaveUp, Session
+
+MAX_READINGS = 8
+MAX_CONFLICTS = 8
+
+
+@dataclass
+class Options:
+    timeout: float | None = 60.0
+    rlimit: int | None = 50_000_000
+    phantoms: int | None = None  # open world: unreported-event slots (None: decided per scenario)
+    dump_smt2: bool = False
+
+
+def phantom_count(scenario: Scenario) -> int:
+    """Enough unreported events to fulfil or breach each provision and explain each observation."""
+    if scenario.world == "closed":
+        return 0
+    provisions = sum(1 for p in scenario.terms.provisions if p.form != "unformalized")
+    observations = sum(1 for r in scenario.reports if not isinstance(r, EventReport))
+    return min(2 + provisions + observations, 12)
+
+
+class Judge:
+    def __init__(self, scenario: Scenario, opts: Options | None = None) -> None:
+        self.sc = scenario
+        self.opts = opts or Options()
+        n = self.opts.phantoms if self.opts.phantoms is not None else phantom_count(scenario)
+        self.world: World = build_world(scenario, n)
+        self.states = States(self.world)
+        self.states.rules()
+        compiler = ProvisionCompiler(self.world, self.states)
+        self.compiled: list[Compiled] = [compiler.compile(p) for p in scenario.terms.provisions]
+        self.session = Session(self.opts.timeout, self.opts.rlimit)
+        self.session.record = self.opts.dump_smt2
+        self.session.add(self.world.axioms)
+        self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
+        self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
+        self.questions: dict[tuple[str, str], z3.BoolRef | bool] = {}
+        for c in self.compiled:
+            pid = c.provision.id
+            self._question(pid, "breach", c.breach)
+            self._question(pid, "keep", sym.Not(c.breach))
+            if c.fulfilled is not None:
+                self._question(pid, "unfulfilled", sym.Not(c.fulfilled))
+
+    def _question(self, pid: str, what: str, formula: object) -> None:
+        if isinstance(formula, bool):
+            self.questions[(pid, what)] = formula
+            return
+        lit = z3.Bool(f"{what}:{pid}")
+        self.session.add([sym.Implies(lit, formula)])  # type: ignore[arg-type]
+        self.questions[(pid, what)] = lit
+
+    def possible(self, pid: str, what: str, assumptions: Sequence[z3.BoolRef]) -> bool:
+        q = self.questions[(pid, what)]
+        if q is False:
+            return False
+        if q is True:
+            return self.session.sat(assumptions)
+        return self.session.sat([*assumptions, q])
+
+    # ---- the whole judgement --------------------------------------------
+
+    def run(self) -> ScenarioResult:
+        start = time.monotonic()
+        result = self._blank()
+        try:
+            self._judge(result)
+        except GaveUp as gave_up:
+            result.verdict = "unknown"
+            result.reason = gave_up.reason
+        result.duration = time.monotonic() - start
+        result.checks = self.session.checks
+        return result
+
+    def _blank(self) -> ScenarioResult:
+        sc = self.sc
+        return ScenarioResult(
+            file=sc.file,
+            id=sc.id,
+            title=sc.title,
+            terms=sc.terms.id,
+            terms_file=sc.terms.file,
+            as_of=sc.as_of_text,
+            world=sc.world,
+            interpretation=sc.interpretation,
+            verdict="unknown",
+            has_expect=sc.expect is not None,
+            span=sc.span,
+        )
+
+    def _judge(self, result: ScenarioResult) -> None:
+        lits = self.report_lits
+        if not self.session.sat(lits):
+            result.verdict = "incoherent"
+            result.conflicts = [tuple(self._because(c)) for c in self._conflicts()]
+            result.readings = self._readings()
+            top = result.readings[0] if result.readings else None
+            chosen = [self.world.lits[r] for r in top.reports] if top else []
+            result.provisions = [self._provision(c, chosen, explain=False) for c in self.compiled]
+            return
+        result.provisions = [self._provision(c, lits) for c in self.compiled]
+        verdict, joint = self._joint(lits, result.provisions)
+        result.verdict = verdict
+        result.joint = joint
+
+    def verdict_of(self, c: Compiled, lits: Sequence[z3.BoolRef]) -> str:
+        p = c.provision
+        if p.form == "unformalized":
+            return "unformalized"
+        if not self.possible(p.id, "keep", lits):
+            return "violated"
+        if self.possible(p.id, "breach", lits):
+            return "open"
+        if c.fulfilled is not None and self.possible(p.id, "unfulfilled", lits):
+            return "pending"
+        return "complied"
+
+    def _provision(
+        self, c: Compiled, lits: Sequence[z3.BoolRef], explain: bool = True
+    ) -> ProvisionResult:
+        p = c.provision
+        verdict = self.verdict_of(c, lits)
+        because: tuple[Because, ...] = ()
+        note = None
+        responsible: tuple[str, ...] = ()
+        if verdict == "violated" and explain:
+            core = self._proof(p.id, lits)
+            because = tuple(self._because(core))
+            if not core:
+                note = _unprompted_note(p, self.sc.world)
+            responsible = self._responsible(c, lits)
+        elif p.responsible not in (None, "actor"):
+            responsible = (str(p.responsible),)
+        return ProvisionResult(
+            id=p.id,
+            point=p.point,
+            form=p.form,
+            verdict=verdict,
+            binding=p.binding,
+            text=p.text,
+            window=p.window_text,
+            responsible=responsible,
+            amended_by=p.amended_by,
+            interpreted_by=p.interpreted_by,
+            because=because,
+            note=note
+            if verdict == "violated"
+            else (p.reason if p.form == "unformalized" else None),
+            span=p.span,
+        )
+
+    def _proof(self, pid: str, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        q = self.questions[(pid, "keep")]
+        if q is False:
+            return []
+        fixed = [] if q is True else [q]
+        return self.session.minimal_core(fixed, list(lits))  # type: ignore[list-item]
+
+    def _because(self, core: Sequence[z3.BoolRef]) -> list[Because]:
+        out = []
+        for lit in core:
+            r = self.report_of.get(lit.get_id())
+            if r is None:
+                continue
+            out.append(_because(r))
+        return sorted(out, key=lambda b: (b.line, b.column, b.report))
+
+    # ---- responsibility --------------------------------------------------
+
+    def _responsible(self, c: Compiled, lits: Sequence[z3.BoolRef]) -> tuple[str, ...]:
+        p = c.provision
+        if p.responsible is None:
+            return ()
+        if p.responsible != "actor":
+            return (p.responsible,)
+        index = self.world.index
+        by_party: dict[str, set[int]] = {}
+        for slot, _ in c.culprits:
+            for code in slot.actor.dom:
+                by_party.setdefault(self.party_of(index.name("actor", code)), set()).add(code)
+        found = []
+        for party in sorted(by_party):
+            codes = frozenset(by_party[party])
+            blamed = sym.Or(*(sym.And(cond, sym.cat_in(s.actor, codes)) for s, cond in c.culprits))
+            if blamed is False:
+                continue
+            q = z3.Bool(f"blame:{p.id}:{party}")
+            self.session.add([sym.Implies(q, blamed)])  # type: ignore[arg-type]
+            if self.session.sat([*lits, q]):
+                found.append(party)
+        return tuple(found)
+
+    def party_of(self, actor: str) -> str:
+        """The nearest party among an actor's `part_of` ancestors, else its topmost ancestor."""
+        if actor == OTHER:
+            return "unknown"
+        terms = self.sc.terms
+        h = terms.actors
+        frontier = [actor]
+        seen = set()
+        while frontier:
+            for a in frontier:
+                if a in terms.parties:
+                    return a
+            seen.update(frontier)
+            frontier = sorted({p for a in frontier for p in h.entities[a].parents} - seen)
+        roots = sorted(a for a in h.ancestors[actor] if not h.entities[a].parents)
+        return roots[0] if roots else actor
+
+    # ---- the joint verdict ----------------------------------------------
+
+    def _joint(
+        self, lits: Sequence[z3.BoolRef], provisions: list[ProvisionResult]
+    ) -> tuple[str, JointConflict | None]:
+        binding = [
+            c for c in self.compiled if c.provision.binding and c.provision.form != "unformalized"
+        ]
+        if any(r.verdict == "violated" and r.binding for r in provisions):
+            return "violation", None
+        keeps = {c.provision.id: self.questions[(c.provision.id, "keep")] for c in binding}
+        if any(q is False for q in keeps.values()):
+            return "violation", None
+        keep_lits = [q for q in keeps.values() if not isinstance(q, bool)]
+        if self.session.sat([*lits, *keep_lits]):
+            return "consistent", None
+        core = self.session.minimal_core([], [*keep_lits, *lits])
+        ids = {q.get_id(): pid for pid, q in keeps.items() if not isinstance(q, bool)}
+        names = tuple(ids[c.get_id()] for c in core if c.get_id() in ids)
+        return "violation", JointConflict(names, tuple(self._because(core)))
+
+    # ---- incoherence -----------------------------------------------------
+
+    def _conflicts(self) -> list[list[z3.BoolRef]]:
+        """Minimal sets of reports that cannot all be true (up to MAX_CONFLICTS)."""
+        return self._marco()[0]
+
+    def _readings(self) -> list[Reading]:
+        msses = self._marco()[1]
+        weight = {r.id: _reliability(r) for r in self.sc.reports}
+        readings = []
+        for mss in msses:
+            kept = [self.report_of[x.get_id()].id for x in mss]
+            dropped = [r.id for r in self.sc.reports if r.id not in set(kept)]
+            verdicts = []
+            for c in self.compiled:
+                verdicts.append((c.provision.id, self.verdict_of(c, mss)))
+            joint = self._joint_verdict(mss)
+            readings.append(
+                Reading(
+                    tuple(kept),
+                    tuple(dropped),
+                    round(sum(weight[k] for k in kept), 6),
+                    joint,
+                    tuple(verdicts),
+                )
+            )
+        readings.sort(key=lambda r: (-r.weight, -len(r.reports), r.dropped))
+        return readings[:MAX_READINGS]
+
+    def _joint_verdict(self, lits: Sequence[z3.BoolRef]) -> str:
+        keeps = [
+            self.questions[(c.provision.id, "keep")]
+            for c in self.compiled
+            if c.provision.binding and c.provision.form != "unformalized"
+        ]
+        if any(q is False for q in keeps):
+            return "violation"
+        ok = self.session.sat([*lits, *(q for q in keeps if not isinstance(q, bool))])  # type: ignore[misc]
+        return "consistent" if ok else "violation"
+
+    _marco_cache: tuple[list[list[z3.BoolRef]], list[list[z3.BoolRef]]] | None = None
+
+    def _marco(self) -> tuple[list[list[z3.BoolRef]], list[list[z3.BoolRef]]]:
+        """MUSes and MSSes of the report literals (Liffiton's MARCO), bounded."""
+        if self._marco_cache is not None:
+            return self._marco_cache
+        lits = self.report_lits
+        by_weight = sorted(
+            lits, key=lambda x: -_reliability(self.report_of[x.get_id()])
+        )  # grow readings by trusting the most reliable sources first
+        chooser = z3.Solver()
+        chooser.set("random_seed", 0)
+        pick = {x.get_id(): z3.Bool(f"pick:{i}") for i, x in enumerate(lits)}
+        muses: list[list[z3.BoolRef]] = []
+        msses: list[list[z3.BoolRef]] = []
+        rounds = 0
+        while (len(muses) < MAX_CONFLICTS or len(msses) < MAX_READINGS) and rounds < 64:
+            rounds += 1
+            if chooser.check() != z3.sat:
+                break
+            m = chooser.model()
+            seed = [
+                x for x in lits if not z3.is_false(m.eval(pick[x.get_id()], model_completion=False))
+            ]
+            if self.session.sat(seed):
+                grown = list(seed)
+                for x in by_weight:
+                    if x not in grown and self.session.sat([*grown, x]):
+                        grown.append(x)
+                mss = [x for x in lits if any(x.eq(g) for g in grown)]
+                msses.append(mss)
+                chooser.add(
+                    z3.Or(
+                        *[pick[x.get_id()] for x in lits if not any(x.eq(g) for g in mss)]
+                        or [z3.BoolVal(False)]
+                    )
+                )
+            else:
+                mus = self.session.minimal_core([], seed)
+                muses.append(mus)
+                chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
+        self._marco_cache = (muses[:MAX_CONFLICTS], msses)
+        return self._marco_cache
+
+
+def _unprompted_note(p: Provision, world: str) -> str:
+    """Why a breach needs no report at all."""
+    closed = world == "closed"
+    if p.form == "require":
+        return "nothing reported fulfils it" + (" (closed world)" if closed else "")
+    if p.form == "achieve":
+        return "the initial state stands" + (
+            " (closed world: no reported event changes it in time)" if closed else ""
+        )
+    return "forced by the terms alone"
+
+
+def _reliability(r: Report) -> float:
+    if r.source is not None and r.source.reliability is not None:
+        return r.source.reliability
+    return 1.0
+
+
+def _because(r: Report) -> Because:
+    src = r.source.text if r.source is not None else None
+    return Because(r.id, r.span.file, r.span.line, r.span.column, src)
+
+
+def judge(scenario: Scenario, opts: Options | None = None) -> ScenarioResult:
+    """Judge one resolved scenario; never raises for a solver give-up."""
+    return Judge(scenario, opts).run()

@@ -1,0 +1,231 @@
+"""Stage 2: a file on disk -> a validated model (terms or scenario), or diagnostics.
+
+Every pydantic error becomes one `Diagnostic` at the YAML position of the
+offending key or value; ids repeated in one file are reported here too.
+Cross-file work (includes, the scenario's terms) happens in `resolve`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from checker.diagnostics import Diagnostics, did_you_mean
+from checker.models import ScenarioFile, TermsFile
+from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A model together with the document it came from (for positions)."""
+
+    model: M
+    doc: YamlDoc
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+
+def detect_kind(data: Any) -> str | None:
+    """`terms` or `scenario` from a document's top-level keys, else None."""
+    if isinstance(data, dict):
+        if "scenario" in data:
+            return "scenario"
+        if "agreement" in data:
+            return "terms"
+    return None
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[YamlPath, Any, bool]:
+    """The longest prefix of pydantic's `loc` that indexes into `data`.
+
+    pydantic inserts union-member names into `loc`; they index nothing and are
+    skipped. Returns the data path, the value there, and whether all of `loc`
+    was consumed.
+    """
+    path: list[str | int] = []
+    node = data
+    consumed = True
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        else:
+            consumed = False
+    return tuple(path), node, consumed
+
+
+_PREFERENCE = {"extra_forbidden": 0, "missing": 1, "literal_error": 2, "string_pattern_mismatch": 2}
+
+
+def _model_fields(model: type[BaseModel], data: Any, path: YamlPath) -> list[str]:
+    """Keys allowed at `path` (best effort, for 'did you mean')."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields:
+            return []
+        info = next((f for n, f in fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return []
+        current = _first_model(info.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or n for n, f in fields.items()]
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def report_validation_error(
+    err: ValidationError,
+    doc: YamlDoc,
+    model: type[BaseModel],
+    diags: Diagnostics,
+    base: YamlPath = (),
+) -> None:
+    """Turn pydantic's errors into diagnostics, one per offending position."""
+    best: dict[YamlPath, dict[str, Any]] = {}
+    for e in err.errors():
+        path, value, consumed = _walk(doc_value(doc, base), tuple(e["loc"]))
+        key = path
+        current = best.get(key)
+        rank = _PREFERENCE.get(e["type"], 5)
+        if current is None or rank < _PREFERENCE.get(current["type"], 5):
+            best[key] = {**e, "_value": value, "_consumed": consumed}
+    # A union reports every member's failure; the deepest path is the real one.
+    deepest = {
+        path: e
+        for path, e in best.items()
+        if not any(len(other) > len(path) and other[: len(path)] == path for other in best)
+    }
+    for path, e in sorted(deepest.items(), key=lambda kv: doc.span(base + kv[0]).line):
+        full = base + path
+        kind = e["type"]
+        if kind == "extra_forbidden":
+            key = str(path[-1]) if path else "?"
+            allowed = _model_fields(model, doc.data, path[:-1])
+            diags.add("S101", doc.key_span(full), hint=did_you_mean(key, allowed), key=key)
+        elif kind == "missing":
+            diags.add("S102", doc.key_span(full), key=str(e["loc"][-1]))
+        elif kind == "literal_error":
+            expected = e.get("ctx", {}).get("expected", "")
+            diags.add("S104", doc.span(full), value=e["_value"], allowed=expected)
+        elif kind == "string_pattern_mismatch":
+            diags.add("S107", doc.span(full), value=e["_value"])
+        else:
+            message = str(e["msg"])
+            message = message[0].lower() + message[1:] if message else "invalid value"
+            diags.add("S103", doc.span(full), message=message)
+
+
+def doc_value(doc: YamlDoc, base: YamlPath) -> Any:
+    node = doc.data
+    for part in base:
+        node = node[part]
+    return node
+
+
+def validate(doc: YamlDoc, model: type[M], diags: Diagnostics, base: YamlPath = ()) -> M | None:
+    data = doc_value(doc, base)
+    if not isinstance(data, dict):
+        diags.add("S108", doc.span(base))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        report_validation_error(err, doc, model, diags, base)
+        return None
+
+
+def _check_repeated_ids(doc: YamlDoc, diags: Diagnostics, lists: tuple[str, ...]) -> None:
+    data = doc.data
+    for list_key in lists:
+        items = data.get(list_key)
+        if not isinstance(items, list):
+            continue
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+                ident = str(item["id"])
+                if ident in seen:
+                    first = doc.span((list_key, seen[ident], "id"))
+                    diags.add("S106", doc.span((list_key, index, "id")), related=[first], id=ident)
+                else:
+                    seen[ident] = index
+
+
+def load_terms(
+    path: Path | str, diags: Diagnostics, display: str | None = None
+) -> Loaded[TermsFile] | None:
+    doc = load_file(path, diags, display=display)
+    return _terms_from_doc(doc, diags) if doc is not None else None
+
+
+def _terms_from_doc(doc: YamlDoc, diags: Diagnostics) -> Loaded[TermsFile] | None:
+    if isinstance(doc.data, dict):
+        _check_repeated_ids(doc, diags, ("provisions", "amendments"))
+    model = validate(doc, TermsFile, diags)
+    return Loaded(model, doc) if model is not None else None
+
+
+def load_scenario(
+    path: Path | str, diags: Diagnostics, display: str | None = None
+) -> Loaded[ScenarioFile] | None:
+    doc = load_file(path, diags, display=display)
+    return _scenario_from_doc(doc, diags) if doc is not None else None
+
+
+def _scenario_from_doc(doc: YamlDoc, diags: Diagnostics) -> Loaded[ScenarioFile] | None:
+    if isinstance(doc.data, dict):
+        _check_repeated_ids(doc, diags, ("reports",))
+    model = validate(doc, ScenarioFile, diags)
+    return Loaded(model, doc) if model is not None else None
+
+
+def load_any(
+    path: Path | str, diags: Diagnostics, display: str | None = None
+) -> Loaded[TermsFile] | Loaded[ScenarioFile] | None:
+    """Load a file of either language, chosen by its top-level keys."""
+    doc = load_file(path, diags, display=display)
+    if doc is None:
+        return None
+    kind = detect_kind(doc.data)
+    if kind == "scenario":
+        return _scenario_from_doc(doc, diags)
+    if kind == "terms":
+        return _terms_from_doc(doc, diags)
+    diags.add("S109", doc.span(()) if doc.data is not None else doc.span(()))
+    return None
+
+
+def load_scenario_text(text: str, file: str, diags: Diagnostics) -> Loaded[ScenarioFile] | None:
+    """For tests and tools: a scenario from a string."""
+    doc = load_text(text, file, diags)
+    return _scenario_from_doc(doc, diags) if doc is not None else None
+
+
+def load_terms_text(text: str, file: str, diags: Diagnostics) -> Loaded[TermsFile] | None:
+    doc = load_text(text, file, diags)
+    return _terms_from_doc(doc, diags) if doc is not None else None

@@ -1,0 +1,54 @@
+"""Shared building blocks of both languages: ids, MATCH values, windows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# Names may be ids, `name`s or aliases, so they are free text until resolved.
+Name = str
+NameOrNames = Union[Name, list[Name]]
+Scalar = Union[bool, int, float, str]
+DateValue = Union[str, int]  # a date/datetime string; a bare year arrives as int
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
+
+
+class NotValue(Strict):
+    """`{not: ...}`: anything but the value(s)."""
+
+    not_: Scalar | list[Scalar] = Field(alias="not")
+
+
+class RangeValue(Strict):
+    """`{min: N, max: N}` for numbers (either side may be omitted)."""
+
+    min: int | float | None = None
+    max: int | float | None = None
+
+
+MatchValue = Union[Scalar, list[Scalar], NotValue, RangeValue]
+# A MATCH: `kind`, `actor`, `place` and any field of the kind, each a MatchValue.
+Match = dict[str, MatchValue]
+
+
+class Relative(Strict):
+    """A window end anchored on the first event matching `after`, plus `offset`."""
+
+    after: Match
+    offset: str | None = None
+
+
+WindowPoint = Union[DateValue, Relative]
+
+
+def schema_extra(title: str) -> dict[str, Any]:
+    return {"title": title}

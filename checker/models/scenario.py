@@ -1,0 +1,112 @@
+"""The scenario language (SPEC §4): header, reports, expectations."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Union
+
+from pydantic import ConfigDict, Field
+
+from checker.models.common import (
+    DateValue,
+    Id,
+    Match,
+    Name,
+    Scalar,
+    Strict,
+)
+from checker.models.terms import PairInitial
+
+Verdict = Literal["complied", "violated", "open", "pending", "unformalized"]
+ScenarioVerdict = Literal["consistent", "violation", "incoherent", "unknown"]
+
+
+class OneOf(Strict):
+    """An uncertain attribute: one of these values."""
+
+    one_of: list[Scalar]
+
+
+class Bounds(Strict):
+    """An uncertain number: somewhere in `[min, max]`."""
+
+    min: int | float | None = None
+    max: int | float | None = None
+
+
+# `unknown` (the word) or an omitted attribute ranges over everything.
+AttrValue = Union[Scalar, OneOf, Bounds]
+
+
+class DateWindow(Strict):
+    from_: DateValue | None = Field(default=None, alias="from")
+    to: DateValue | None = None
+    after: DateValue | None = None
+    before: DateValue | None = None
+
+
+DateSpec = Union[DateValue, DateWindow]
+
+
+class Source(Strict):
+    by: str | None = None
+    published: DateValue | None = None
+    url: str | None = None
+    reliability: float | None = Field(default=None, ge=0, le=1)
+
+
+class CompleteWindow(Strict):
+    match: Match
+    date: DateSpec | None = None
+
+
+class ScenarioHeader(Strict):
+    id: Id
+    terms: str
+    as_of: DateValue
+    title: str | None = None
+    description: str | None = None
+    timezone: str | None = None
+    world: Literal["closed", "open"] = "closed"
+    complete: list[CompleteWindow | Match] = []
+    interpretation: Name | None = None
+    note: str | None = None
+
+
+class Report(Strict):
+    """One report: an event (`event`), an absence (`none`) or a state observation (`state`).
+
+    An event report's other keys are attributes of the event: `actor`, `place`
+    and the fields of its kind (checked against the kind in `resolve`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
+    id: Id | None = None
+    event: Name | None = None
+    none: Match | None = None
+    state: Name | None = None
+    date: DateSpec | None = None
+    time: DateValue | None = None
+    source: str | Source | None = None
+    note: str | None = None
+    same_as: Id | None = None
+    after: Id | None = None
+    before: Id | None = None
+    # state observation
+    of: Name | list[Name] | None = None
+    is_: AttrValue | None = Field(default=None, alias="is")
+    min: int | None = None
+    max: int | None = None
+
+
+class Expect(Strict):
+    verdict: ScenarioVerdict | None = None
+    provisions: dict[str, Verdict] = {}
+
+
+class ScenarioFile(Strict):
+    scenario: ScenarioHeader
+    reports: list[Report] = []
+    initial: dict[Name, dict[Name, Any] | list[PairInitial]] = {}
+    expect: Expect | None = None

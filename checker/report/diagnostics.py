@@ -1,0 +1,11 @@
+"""Diagnostics as `file:line:col: message [code]` lines (hints indented below)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checker.diagnostics import Diagnostic
+
+
+def render_diagnostics(diags: Iterable[Diagnostic]) -> str:
+    return "".join(d.render() + "\n" for d in diags)

@@ -1,0 +1,41 @@
+"""Stage 3 helpers shared by terms and scenario resolution: positions and time errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from checker.diagnostics import Diagnostics, Span
+from checker.timeutil import TimeError
+from checker.yamlsource import YamlDoc, YamlPath
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a document, for values that may have come from another file."""
+
+    doc: YamlDoc
+    path: YamlPath
+
+    def __truediv__(self, part: str | int) -> Where:
+        return Where(self.doc, (*self.path, part))
+
+    @property
+    def span(self) -> Span:
+        return self.doc.span(self.path)
+
+    @property
+    def key_span(self) -> Span:
+        return self.doc.key_span(self.path)
+
+
+def timed(diags: Diagnostics, where: Where, fn: Callable[..., T], *args: Any) -> T | None:
+    """Run a timeutil call, turning its `TimeError` into a diagnostic at `where`."""
+    try:
+        return fn(*args)
+    except TimeError as err:
+        diags.add(err.code, where.span, **err.params)
+        return None

@@ -1,0 +1,121 @@
+"""Stage 5 output: verdicts and their explanations as plain data (no solver objects).
+
+`judge` produces these; `report/` renders them; `api` adds expectation checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checker.diagnostics import Diagnostic, Span
+
+
+@dataclass(frozen=True)
+class Because:
+    """One report in an explanation, with where it was written and who said it."""
+
+    report: str
+    file: str
+    line: int
+    column: int
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    id: str
+    point: str | None
+    form: str
+    verdict: str
+    binding: bool
+    text: str
+    window: str = ""
+    responsible: tuple[str, ...] = ()
+    amended_by: tuple[str, ...] = ()
+    interpreted_by: str | None = None
+    because: tuple[Because, ...] = ()
+    note: str | None = None  # e.g. "no report needed: the closed world and the initial state"
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A maximal coherent subset of the reports and the verdicts under it."""
+
+    reports: tuple[str, ...]
+    dropped: tuple[str, ...]
+    weight: float
+    verdict: str
+    provisions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class JointConflict:
+    """For a violation no single provision shows: provisions and reports that cannot hold together."""
+
+    provisions: tuple[str, ...]
+    because: tuple[Because, ...]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    what: str  # "verdict" or a provision id
+    expected: str
+    actual: str
+    span: Span | None = None
+
+
+@dataclass
+class ScenarioResult:
+    file: str
+    id: str
+    title: str | None
+    terms: str
+    terms_file: str
+    as_of: str
+    world: str
+    interpretation: str | None
+    verdict: str
+    provisions: list[ProvisionResult] = field(default_factory=list)
+    conflicts: list[tuple[Because, ...]] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    joint: JointConflict | None = None
+    reason: str | None = None  # why the solver gave up
+    mismatches: list[Mismatch] = field(default_factory=list)
+    has_expect: bool = False
+    duration: float = 0.0
+    checks: int = 0
+    span: Span | None = None
+
+    @property
+    def passed(self) -> bool:
+        if self.has_expect:
+            return not self.mismatches
+        return self.verdict == "consistent"
+
+
+@dataclass
+class FileError:
+    """A file that could not be judged: its diagnostics."""
+
+    file: str
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class RunResult:
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for s in self.scenarios if s.passed and s.verdict != "unknown")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for s in self.scenarios if not s.passed and s.verdict != "unknown")
+
+    @property
+    def unknown(self) -> int:
+        return sum(1 for s in self.scenarios if s.verdict == "unknown")

@@ -1,0 +1,129 @@
+"""Stage 4: the one Z3 session a scenario is judged in.
+
+Fixed seeds, unsat cores on, a deterministic resource limit (`rlimit`) per
+question and a wall-clock budget per scenario only against hangs. Answers are
+typed: `Sat`, `Unsat(core)` or `Unknown(reason)`; a give-up is a result, never
+an exception.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import z3
+
+DEFAULT_RLIMIT = 50_000_000
+
+
+@dataclass(frozen=True)
+class Sat:
+    model: z3.ModelRef
+
+
+@dataclass(frozen=True)
+class Unsat:
+    core: tuple[z3.BoolRef, ...]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+
+
+Result = Sat | Unsat | Unknown
+
+
+class GaveUp(Exception):
+    """Raised inside a judgement to stop it; carries the solver's reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Session:
+    def __init__(self, timeout: float | None = None, rlimit: int | None = DEFAULT_RLIMIT) -> None:
+        z3.set_param("smt.random_seed", 0)
+        z3.set_param("sat.random_seed", 0)
+        self.solver = z3.Solver()
+        self.solver.set("random_seed", 0)
+        self.solver.set("unsat_core", True)
+        self.rlimit = rlimit
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.checks = 0
+        self.smt2: list[str] = []
+        self.record = False
+
+    def add(self, formulas: Iterable[object]) -> None:
+        for f in formulas:
+            if f is True:
+                continue
+            if f is False:
+                self.solver.add(z3.BoolVal(False))
+            else:
+                self.solver.add(f)
+
+    def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
+        self.checks += 1
+        if self.rlimit:
+            self.solver.set("rlimit", self.rlimit)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                return Unknown("time limit reached")
+            self.solver.set("timeout", max(1, int(left * 1000)))
+        if self.record:
+            self.smt2.append(self.to_smt2(assumptions))
+        answer = self.solver.check(*assumptions)
+        if answer == z3.sat:
+            return Sat(self.solver.model())
+        if answer == z3.unsat:
+            return Unsat(tuple(self.solver.unsat_core()))  # type: ignore[arg-type]
+        reason = self.solver.reason_unknown()
+        if reason in ("canceled", "max. resource limit exceeded"):
+            reason = f"resource limit reached (rlimit {self.rlimit})"
+        elif reason == "timeout":
+            reason = "time limit reached"
+        return Unknown(reason)
+
+    def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
+        """Satisfiable? A give-up raises `GaveUp`."""
+        r = self.check(assumptions)
+        if isinstance(r, Unknown):
+            raise GaveUp(r.reason)
+        return isinstance(r, Sat)
+
+    def minimal_core(
+        self, fixed: Sequence[z3.BoolRef], candidates: Sequence[z3.BoolRef]
+    ) -> list[z3.BoolRef]:
+        """A minimal subset of `candidates` that with `fixed` is unsatisfiable.
+
+        Deletion-based, in the given order, so the answer is deterministic.
+        """
+        r = self.check([*fixed, *candidates])
+        if isinstance(r, Unknown):
+            raise GaveUp(r.reason)
+        assert isinstance(r, Unsat), "minimal_core needs an unsatisfiable start"
+        in_core = {c.get_id() for c in r.core}
+        current = [c for c in candidates if c.get_id() in in_core]
+        i = 0
+        while i < len(current):
+            trial = current[:i] + current[i + 1 :]
+            r = self.check([*fixed, *trial])
+            if isinstance(r, Unknown):
+                raise GaveUp(r.reason)
+            if isinstance(r, Unsat):
+                kept = {c.get_id() for c in r.core}
+                current = [c for c in trial if c.get_id() in kept]
+            else:
+                i += 1
+        return current
+
+    def to_smt2(self, assumptions: Sequence[z3.BoolRef]) -> str:
+        """The question as SMT-LIB2: the asserted world and the assumptions as a check."""
+        body = self.solver.to_smt2()
+        names = " ".join(a.sexpr() for a in assumptions)
+        lines = [ln for ln in body.splitlines() if not ln.startswith("(check-sat")]
+        return "\n".join([*lines, f"(check-sat-assuming ({names}))", ""])

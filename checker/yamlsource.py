@@ -1,0 +1,286 @@
+"""Stage 1: bytes -> safe YAML nodes -> plain values with a path -> span map.
+
+Only mappings, sequences and scalars are built (no object construction); plain
+scalars follow the YAML 1.2 core schema, so `NO`, `on` and `2020-11-10` stay
+strings. Duplicate keys, explicit tags, size, depth and alias expansion are
+checked here; every problem becomes a `Diagnostic` at the node's position.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from checker.diagnostics import Diagnostics, Span
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+YamlPath = tuple[str | int, ...]
+
+_PLAIN = "tag:checker:plain"
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+class _TooDeep(Exception):
+    def __init__(self, node_mark: yaml.Mark | None) -> None:
+        self.mark = node_mark
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; tags are left for `_Builder` to judge."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # type: ignore[override]
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STD + "str"
+        return _STD + ("seq" if kind is SequenceNode else "map")
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        # PyYAML's composer recurses; bounding depth here keeps hostile nesting
+        # from reaching Python's recursion limit.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+@dataclass
+class YamlDoc:
+    """A loaded document: plain data plus where every value and key was written."""
+
+    file: str
+    data: Any
+    spans: dict[YamlPath, Span] = field(default_factory=dict)
+    key_spans: dict[YamlPath, Span] = field(default_factory=dict)
+
+    def span(self, path: YamlPath) -> Span:
+        """The span of the value at `path`, else of its nearest written ancestor."""
+        p = tuple(path)
+        while p:
+            if p in self.spans:
+                return self.spans[p]
+            p = p[:-1]
+        return self.spans.get((), Span(self.file, 1, 1))
+
+    def key_span(self, path: YamlPath) -> Span:
+        """The span of the key introducing `path` (falls back to the value's span)."""
+        return self.key_spans.get(tuple(path)) or self.span(path)
+
+
+def _span(file: str, node: Node) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+def _mark_span(file: str, mark: yaml.Mark | None) -> Span:
+    if mark is None:
+        return Span(file, 1, 1)
+    return Span(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, diags: Diagnostics) -> None:
+        self.file = file
+        self.diags = diags
+        self.doc = YamlDoc(file, None)
+        self.nodes = 0
+        self.over_budget = False
+
+    def build(self, node: Node, path: YamlPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            if not self.over_budget:
+                self.over_budget = True
+                self.diags.add("Y010", _span(self.file, node), limit=MAX_NODES)
+            return None
+        self.doc.spans[path] = _span(self.file, node)
+        if node.tag != _PLAIN and node.tag not in _ALLOWED_TAGS:
+            self.diags.add("Y006", _span(self.file, node), tag=node.tag)
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.diags.add("Y011", _span(self.file, key_node))
+                continue
+            key = str(key_node.value)
+            if key == "<<" and key_node.tag == _PLAIN:
+                # YAML merge keys: explicit keys of this mapping win.
+                self._merge(value_node, path, merged)
+                continue
+            if key in out:
+                self.diags.add(
+                    "Y007",
+                    _span(self.file, key_node),
+                    related=[self.doc.key_spans[(*path, key)]],
+                    key=key,
+                )
+                continue
+            self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
+            out[key] = self.build(value_node, (*path, key))
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge(self, value_node: Node, path: YamlPath, merged: dict[str, Any]) -> None:
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for src in sources:
+            value = self.build(src, path) if isinstance(src, MappingNode) else None
+            if not isinstance(value, dict):
+                self.diags.add("S103", _span(self.file, src), message="`<<` merges only mappings")
+                continue
+            for key, item in value.items():
+                merged.setdefault(key, item)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        text = node.value
+        tag = node.tag
+        if tag == _STD + "str":
+            return text
+        if tag == _PLAIN:
+            return _core_scalar(text)
+        value = _core_scalar(text)
+        wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}[tag[len(_STD) :]]
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if type(value) is not wanted:
+            self.diags.add(
+                "S103",
+                _span(self.file, node),
+                message=f"`{text}` is not a valid {tag[len(_STD) :]}",
+            )
+            return None
+        return value
+
+
+def _core_scalar(text: str) -> Any:
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        column = err.start - (before.rfind(b"\n") + 1) + 1
+        diags.add("Y002", Span(file, line, column))
+        return None
+    if "\x00" in text:
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        diags.add("Y002", Span(file, line, at - (text.rfind("\n", 0, at) + 1) + 1))
+        return None
+    return text
+
+
+def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
+    """Parse `text` (named `file` in diagnostics); None when nothing usable came out."""
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except _TooDeep as err:
+        diags.add("Y009", _mark_span(file, err.mark), limit=MAX_DEPTH)
+        return None
+    except yaml.composer.ComposerError as err:
+        if "single document" in str(err.context):
+            diags.add("Y005", _mark_span(file, err.problem_mark))
+        else:
+            diags.add("Y003", _mark_span(file, err.problem_mark), problem=err.problem)
+        return None
+    except yaml.MarkedYAMLError as err:
+        problem = err.problem or err.context or "cannot parse"
+        diags.add("Y003", _mark_span(file, err.problem_mark), problem=problem)
+        return None
+    except yaml.YAMLError as err:  # reader errors carry a position but no mark object
+        position = getattr(err, "position", None)
+        if position is not None:
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+            span = Span(file, line, column)
+        else:
+            span = Span(file, 1, 1)
+        diags.add("Y003", span, problem=str(getattr(err, "reason", err)))
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        diags.add("Y004", Span(file, 1, 1))
+        return None
+    builder = _Builder(file, diags)
+    data = builder.build(node, ())
+    builder.doc.data = data
+    return builder.doc
+
+
+def load_file(
+    path: Path | str, diags: Diagnostics, *, display: str | None = None
+) -> YamlDoc | None:
+    """Read and parse one file; problems go to `diags` under the name `display`."""
+    file = display if display is not None else str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            diags.add("Y008", Span(file, 1, 1), size=size, limit=MAX_BYTES)
+            return None
+        raw = p.read_bytes()
+    except OSError as err:
+        diags.add("Y001", Span(file, 1, 1), reason=err.strerror or str(err))
+        return None
+    if len(raw) > MAX_BYTES:  # the file grew between stat and read
+        diags.add("Y008", Span(file, 1, 1), size=len(raw), limit=MAX_BYTES)
+        return None
+    text = _decode(raw, file, diags)
+    if text is None:
+        return None
+    return load_text(text, file, diags)
