@@ -177,7 +177,12 @@ _DAY, _MONTH, _YEAR, _EXACT = "day", "month", "year", "minute"
 def _span(value: object, zone: Zone, what: str, allowed: frozenset[str]) -> tuple[str, int, int]:
     """Read a date form: its kind and the closed interval of minutes it covers."""
     try:
-        return _span_unguarded(value, zone, what, allowed)
+        kind, lo, hi = _span_unguarded(value, zone, what, allowed)
+        # Every instant handed out must be printable in messages, in any zone.
+        for m in (lo, hi):
+            for shown_in in (zone, UTC):
+                from_instant(m, shown_in)
+        return kind, lo, hi
     except (OverflowError, ValueError) as err:
         # Impossible dates (30 February) and years at the edge of what datetime holds.
         raise TimeError("T301", value=_show(value), what=what) from err
@@ -207,7 +212,13 @@ def _span_unguarded(
         if _DAY not in allowed:
             raise bad
         day = date(int(m[1]), int(m[2]), int(m[3]))
-        return _DAY, _day_start(day, zone), _day_start(day + timedelta(days=1), zone) - 1
+        lo, hi = _day_start(day, zone), _day_start(day + timedelta(days=1), zone) - 1
+        if hi < lo:
+            # A whole day the zone skipped (Pacific/Apia, 2011-12-30) holds no minute.
+            raise TimeError(
+                "T301", value=_show(value), what=f"date in {_zone_name(zone)} (the clocks skip it)"
+            )
+        return _DAY, lo, hi
     if m := _MONTH_RE.fullmatch(text):
         if _MONTH not in allowed:
             raise bad
