@@ -33,6 +33,7 @@ class Options:
     rlimit: int | None = 50_000_000
     phantoms: int | None = None  # open world: unreported-event slots (None: decided per scenario)
     dump_smt2: bool = False
+    core_budget: int = 400  # solver calls per minimal explanation (deterministic)
 
 
 def phantom_count(scenario: Scenario) -> int:
@@ -149,8 +150,11 @@ class Judge:
         note = None
         responsible: tuple[str, ...] = ()
         if verdict == "violated" and explain:
+            self._minimal = True
             core = self._proof(p.id, lits)
             because = tuple(self._because(core))
+            if not self._minimal:
+                note = f"{len(core)} reports; not minimized further (limit of {self.opts.core_budget} solver calls)"
             if not core:
                 note = _unprompted_note(p, self.sc.world)
             responsible = self._responsible(c, lits)
@@ -179,7 +183,13 @@ class Judge:
         if q is False:
             return []
         fixed = [] if q is True else [q]
-        return self.session.minimal_core(fixed, list(lits))  # type: ignore[list-item]
+        core, self._minimal = self.session.minimal_core(
+            fixed,
+            list(lits),  # type: ignore[list-item]
+            absent_false=self.sc.world == "closed",
+            budget=self.opts.core_budget,
+        )
+        return core
 
     def _because(self, core: Sequence[z3.BoolRef]) -> list[Because]:
         out = []
@@ -248,7 +258,7 @@ class Judge:
         keep_lits = [q for q in keeps.values() if not isinstance(q, bool)]
         if self.session.sat([*lits, *keep_lits]):
             return "consistent", None
-        core = self.session.minimal_core([], [*keep_lits, *lits])
+        core, _ = self.session.minimal_core([], [*keep_lits, *lits], budget=self.opts.core_budget)
         ids = {q.get_id(): pid for pid, q in keeps.items() if not isinstance(q, bool)}
         names = tuple(ids[c.get_id()] for c in core if c.get_id() in ids)
         return "violation", JointConflict(names, tuple(self._because(core)))
@@ -331,7 +341,7 @@ class Judge:
                     )
                 )
             else:
-                mus = self.session.minimal_core([], seed)
+                mus, _ = self.session.minimal_core([], seed, budget=self.opts.core_budget)
                 muses.append(mus)
                 chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
         self._marco_cache = (muses[:MAX_CONFLICTS], msses)

@@ -7,6 +7,7 @@ Cross-file work (includes, the scenario's terms) happens in `resolve`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -108,7 +109,12 @@ def report_validation_error(
     """Turn pydantic's errors into diagnostics, one per offending position."""
     best: dict[YamlPath, dict[str, Any]] = {}
     for e in err.errors():
-        path, value, consumed = _walk(doc_value(doc, base), tuple(e["loc"]))
+        loc = tuple(e["loc"])
+        path, value, consumed = _walk(doc_value(doc, base), loc)
+        if loc and loc[-1] == "[key]" and path:
+            # An error in a mapping key (an id): the key itself is the offending value.
+            value = path[-1]
+            e = {**e, "_at_key": True}
         key = path
         current = best.get(key)
         rank = _PREFERENCE.get(e["type"], 5)
@@ -130,14 +136,26 @@ def report_validation_error(
         elif kind == "missing":
             diags.add("S102", doc.key_span(full), key=str(e["loc"][-1]))
         elif kind == "literal_error":
-            expected = e.get("ctx", {}).get("expected", "")
-            diags.add("S104", doc.span(full), value=e["_value"], allowed=expected)
+            expected = str(e.get("ctx", {}).get("expected", ""))
+            words = re.findall(r"'([^']*)'", expected)
+            allowed = ", ".join(f"`{w}`" for w in words) if words else expected
+            diags.add(
+                "S104",
+                doc.span(full),
+                hint=did_you_mean(str(e["_value"]), words),
+                value=e["_value"],
+                allowed=allowed,
+            )
         elif kind == "string_pattern_mismatch":
-            diags.add("S107", doc.span(full), value=e["_value"])
+            span = doc.key_span(full) if e.get("_at_key") else doc.span(full)
+            diags.add("S107", span, value=e["_value"])
         else:
             message = str(e["msg"])
+            # pydantic names its model classes ("or instance of Agreement"): not the user's words
+            message = re.sub(r" or instance of \w+", "", message)
             message = message[0].lower() + message[1:] if message else "invalid value"
-            diags.add("S103", doc.span(full), message=message)
+            span = doc.key_span(full) if e.get("_at_key") else doc.span(full)
+            diags.add("S103", span, message=message)
 
 
 def doc_value(doc: YamlDoc, base: YamlPath) -> Any:

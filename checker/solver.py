@@ -96,30 +96,57 @@ class Session:
         return isinstance(r, Sat)
 
     def minimal_core(
-        self, fixed: Sequence[z3.BoolRef], candidates: Sequence[z3.BoolRef]
-    ) -> list[z3.BoolRef]:
-        """A minimal subset of `candidates` that with `fixed` is unsatisfiable.
+        self,
+        fixed: Sequence[z3.BoolRef],
+        candidates: Sequence[z3.BoolRef],
+        *,
+        absent_false: bool = False,
+        budget: int = 2000,
+    ) -> tuple[list[z3.BoolRef], bool]:
+        """A subset of `candidates` that with `fixed` is unsatisfiable, and whether it is minimal.
 
-        Deletion-based, in the given order, so the answer is deterministic.
+        `absent_false`: a candidate left out is assumed false rather than left
+        free (a closed world's sub-scenario: a report removed is an event that
+        did not happen). Deletion in the given order, repeated until a whole
+        pass removes nothing, so the answer is deterministic and minimal even
+        when the property is not monotone. `budget` bounds the solver calls;
+        past it the core is returned unminimized (flag False).
         """
-        r = self.check([*fixed, *candidates])
+        ids = [c.get_id() for c in candidates]
+
+        def ask(subset: list[z3.BoolRef]) -> Result:
+            chosen = {c.get_id() for c in subset}
+            rest = [z3.Not(c) for c, i in zip(candidates, ids, strict=True) if i not in chosen]
+            return self.check([*fixed, *subset, *(rest if absent_false else [])])
+
+        r = ask(list(candidates))
         if isinstance(r, Unknown):
             raise GaveUp(r.reason)
         assert isinstance(r, Unsat), "minimal_core needs an unsatisfiable start"
         in_core = {c.get_id() for c in r.core}
         current = [c for c in candidates if c.get_id() in in_core]
-        i = 0
-        while i < len(current):
-            trial = current[:i] + current[i + 1 :]
-            r = self.check([*fixed, *trial])
-            if isinstance(r, Unknown):
-                raise GaveUp(r.reason)
-            if isinstance(r, Unsat):
-                kept = {c.get_id() for c in r.core}
-                current = [c for c in trial if c.get_id() in kept]
-            else:
-                i += 1
-        return current
+        calls = 1
+        changed = True
+        while changed:
+            changed = False
+            i = 0
+            while i < len(current):
+                if calls >= budget:
+                    return current, False
+                trial = current[:i] + current[i + 1 :]
+                r = ask(trial)
+                calls += 1
+                if isinstance(r, Unknown):
+                    raise GaveUp(r.reason)
+                if isinstance(r, Unsat):
+                    kept = {c.get_id() for c in r.core}
+                    current = [c for c in trial if c.get_id() in kept]
+                    changed = True
+                else:
+                    i += 1
+            if not absent_false:
+                break  # monotone: one pass suffices
+        return current, True
 
     def to_smt2(self, assumptions: Sequence[z3.BoolRef]) -> str:
         """The question as SMT-LIB2: the asserted world and the assumptions as a check."""

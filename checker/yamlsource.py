@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checker.diagnostics import Diagnostics, Span
@@ -39,6 +40,9 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+_HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+
+
 class _TooDeep(Exception):
     def __init__(self, node_mark: yaml.Mark | None) -> None:
         self.mark = node_mark
@@ -50,6 +54,9 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        # Where each alias was written, by (id of the parent node, position in it):
+        # aliased nodes are shared, so their own marks are the anchor's.
+        self.alias_marks: dict[tuple[int, object], yaml.Mark] = {}
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # type: ignore[override]
         if kind is ScalarNode:
@@ -59,6 +66,9 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         # PyYAML's composer recurses; bounding depth here keeps hostile nesting
         # from reaching Python's recursion limit.
+        if parent is not None and index is not None and self.check_event(AliasEvent):
+            slot = index if isinstance(index, int) else id(index)
+            self.alias_marks[(id(parent), slot)] = self.peek_event().start_mark
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -66,6 +76,28 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)  # type: ignore[no-any-return]
         finally:
             self._depth -= 1
+
+
+if _HAVE_LIBYAML:
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's composer (13x faster) with the same tag handling as `_Loader`."""
+
+        resolve = _Loader.resolve
+
+
+def _check_depth(text: str) -> None:
+    """libyaml's composer recurses in C: measure nesting on the event stream first."""
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):  # type: ignore[attr-defined]
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+        elif isinstance(event, ends):
+            depth -= 1
 
 
 @dataclass
@@ -103,41 +135,88 @@ def _mark_span(file: str, mark: yaml.Mark | None) -> Span:
 
 
 class _Builder:
-    def __init__(self, file: str, diags: Diagnostics) -> None:
+    def __init__(
+        self, file: str, diags: Diagnostics, alias_marks: dict[tuple[int, object], yaml.Mark]
+    ) -> None:
         self.file = file
         self.diags = diags
         self.doc = YamlDoc(file, None)
         self.nodes = 0
         self.over_budget = False
+        self.alias_marks = alias_marks
+        # Marks of the aliases being expanded, outermost first: a bound crossed
+        # inside an expansion is reported where the outermost alias was written.
+        self.aliases: list[yaml.Mark] = []
+        self.depth = 0
+        # Inside `<<` merge sources, spans already recorded (explicit keys) win.
+        self.merging = 0
+
+    def _where(self, node: Node) -> Span:
+        return _mark_span(self.file, self.aliases[0]) if self.aliases else _span(self.file, node)
+
+    def child(self, parent: Node, slot: object, node: Node, path: YamlPath) -> Any:
+        """Build `node`, written at `slot` of `parent` (an index, or the key node)."""
+        key = slot if isinstance(slot, int) else id(slot)
+        mark = self.alias_marks.get((id(parent), key))
+        if mark is not None:
+            self.aliases.append(mark)
+        try:
+            return self.build(node, path)
+        finally:
+            if mark is not None:
+                self.aliases.pop()
 
     def build(self, node: Node, path: YamlPath) -> Any:
+        if self.over_budget:
+            return None
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            if not self.over_budget:
-                self.over_budget = True
-                self.diags.add("Y010", _span(self.file, node), limit=MAX_NODES)
+            self.over_budget = True
+            self.diags.add("Y010", self._where(node), limit=MAX_NODES)
             return None
-        self.doc.spans[path] = _span(self.file, node)
+        if self.depth >= MAX_DEPTH:
+            # Only aliases get here (the composer bounds written nesting): a chain
+            # of aliases, or one that expands inside itself.
+            self.over_budget = True
+            self.diags.add(
+                "Y009",
+                self._where(node),
+                hint="aliases expand to nesting deeper than the bound",
+                limit=MAX_DEPTH,
+            )
+            return None
+        span = _span(self.file, node)
+        if self.merging:
+            self.doc.spans.setdefault(path, span)
+        else:
+            self.doc.spans[path] = span
         if node.tag != _PLAIN and node.tag not in _ALLOWED_TAGS:
-            self.diags.add("Y006", _span(self.file, node), tag=node.tag)
+            self.diags.add("Y006", span, tag=node.tag)
             return None
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self._scalar(node)
+        self.depth += 1
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, SequenceNode):
+                return [self.child(node, i, c, (*path, i)) for i, c in enumerate(node.value)]
+            return self._scalar(node)
+        finally:
+            self.depth -= 1
 
     def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
+        merges: list[Node] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.diags.add("Y011", _span(self.file, key_node))
                 continue
+            if key_node.tag != _PLAIN and key_node.tag not in _ALLOWED_TAGS:
+                self.diags.add("Y006", _span(self.file, key_node), tag=key_node.tag)
+                continue
             key = str(key_node.value)
             if key == "<<" and key_node.tag == _PLAIN:
-                # YAML merge keys: explicit keys of this mapping win.
-                self._merge(value_node, path, merged)
+                # YAML merge keys: explicit keys of this mapping win, so merge last.
+                merges.append(value_node)
                 continue
             if key in out:
                 self.diags.add(
@@ -147,30 +226,48 @@ class _Builder:
                     key=key,
                 )
                 continue
-            self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
-            out[key] = self.build(value_node, (*path, key))
-        for key, value in merged.items():
-            out.setdefault(key, value)
+            key_span = _span(self.file, key_node)
+            if self.merging:
+                self.doc.key_spans.setdefault((*path, key), key_span)
+            else:
+                self.doc.key_spans[(*path, key)] = key_span
+            out[key] = self.child(node, key_node, value_node, (*path, key))
+        for value_node in merges:
+            self._merge(value_node, path, out)
         return out
 
-    def _merge(self, value_node: Node, path: YamlPath, merged: dict[str, Any]) -> None:
+    def _merge(self, value_node: Node, path: YamlPath, out: dict[str, Any]) -> None:
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
         for src in sources:
-            value = self.build(src, path) if isinstance(src, MappingNode) else None
+            self.merging += 1
+            try:
+                value = self.build(src, path) if isinstance(src, MappingNode) else None
+            finally:
+                self.merging -= 1
             if not isinstance(value, dict):
-                self.diags.add("S103", _span(self.file, src), message="`<<` merges only mappings")
+                if not self.over_budget:
+                    self.diags.add(
+                        "S103", _span(self.file, src), message="`<<` merges only mappings"
+                    )
                 continue
             for key, item in value.items():
-                merged.setdefault(key, item)
+                out.setdefault(key, item)
 
     def _scalar(self, node: ScalarNode) -> Any:
         text = node.value
         tag = node.tag
         if tag == _STD + "str":
             return text
+        try:
+            value = _core_scalar(text)
+        except ValueError:  # a whole number with more digits than Python converts
+            shown = text if len(text) <= 24 else text[:20] + "..."
+            self.diags.add(
+                "S103", _span(self.file, node), message=f"number `{shown}` has too many digits"
+            )
+            return text  # kept as written, so no second error about its type follows
         if tag == _PLAIN:
-            return _core_scalar(text)
-        value = _core_scalar(text)
+            return value
         wanted = {"int": int, "float": float, "bool": bool, "null": type(None)}[tag[len(_STD) :]]
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
@@ -223,9 +320,15 @@ def _decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
 
 def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     """Parse `text` (named `file` in diagnostics); None when nothing usable came out."""
-    loader: _Loader | None = None
+    loader: Any = None
     try:
-        loader = _Loader(text)
+        # libyaml cannot say where each alias was written; files with anchors
+        # (rare) take the pure-Python composer so alias problems point there.
+        if _HAVE_LIBYAML and "&" not in text:
+            _check_depth(text)
+            loader = _CLoader(text)
+        else:
+            loader = _Loader(text)
         node = loader.get_single_node()
     except _TooDeep as err:
         diags.add("Y009", _mark_span(file, err.mark), limit=MAX_DEPTH)
@@ -256,7 +359,7 @@ def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     if node is None:
         diags.add("Y004", Span(file, 1, 1))
         return None
-    builder = _Builder(file, diags)
+    builder = _Builder(file, diags, getattr(loader, "alias_marks", {}))
     data = builder.build(node, ())
     builder.doc.data = data
     return builder.doc

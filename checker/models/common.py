@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# Provision ids may start with a digit: they follow the numbered points of the text (`6.kalbajar`).
+PROVISION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+ProvisionId = Annotated[str, StringConstraints(pattern=PROVISION_ID_PATTERN)]
 # Names may be ids, `name`s or aliases, so they are free text until resolved.
 Name = str
 NameOrNames = Union[Name, list[Name]]

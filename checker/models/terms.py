@@ -12,6 +12,7 @@ from checker.models.common import (
     Match,
     Name,
     NameOrNames,
+    ProvisionId,
     Strict,
     WindowPoint,
 )
@@ -106,7 +107,7 @@ class StateCondition(Strict):
 
 
 class Provision(Strict):
-    id: Id
+    id: ProvisionId
     text: str
     point: int | str | None = None
     note: str | None = None

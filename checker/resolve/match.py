@@ -7,6 +7,7 @@ by the kinds that declare the field.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,17 +128,24 @@ def resolve_cat_test(
     return CatTest(frozenset(words), negate) if ok else None
 
 
+def _finite(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def resolve_num_test(value: Any, where: Where, diags: Diagnostics) -> NumTest | None:
     inner, negate = _split_not(value)
     ranges: list[tuple[float | None, float | None]] = []
     for item in _as_list(inner):
         if isinstance(item, dict) and set(item) <= {"min", "max"} and item:
             lo, hi = item.get("min"), item.get("max")
+            if not all(_finite(v) for v in (lo, hi) if v is not None):
+                diags.add("S103", where.span, message=f"expected finite numbers, got `{item}`")
+                return None
             if lo is not None and hi is not None and lo > hi:
                 diags.add("T303", where.span, detail=f"min {lo} > max {hi}")
                 return None
             ranges.append((lo, hi))
-        elif isinstance(item, int | float) and not isinstance(item, bool):
+        elif _finite(item):
             ranges.append((item, item))
         else:
             diags.add(
@@ -239,8 +247,14 @@ def resolve_state_cond(
                 "S102", where.span, hint="a counter condition needs `min`, `max` or `is`", key="min"
             )
             return None
+        bounds = where / "is" if isinstance(is_value, dict) else where
+        for side, v in (("min", lo), ("max", hi)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                at = bounds / side if is_value is None or isinstance(is_value, dict) else bounds
+                diags.add("S103", at.span, message=f"state `{name}` is a whole number")
+                return None
         if lo is not None and hi is not None and lo > hi:
-            diags.add("T303", where.span, detail=f"min {lo} > max {hi}")
+            diags.add("T303", (bounds / "max").span, detail=f"min {lo} > max {hi}")
             return None
         return StateCond(name, key, None, lo, hi)
     if lo is not None or hi is not None:

@@ -61,18 +61,30 @@ class Vocabulary:
 
 
 def close_hierarchy(
-    what: str, entities: dict[str, Entity], diags: Diagnostics, vocab: Vocabulary
+    what: str,
+    entities: dict[str, Entity],
+    diags: Diagnostics,
+    vocab: Vocabulary,
+    parent_spans: dict[str, tuple[Span, ...]] | None = None,
 ) -> Hierarchy:
-    """Resolve parent names, reject cycles, and compute ancestor sets."""
+    """Resolve parent names, reject cycles, and compute ancestor sets.
+
+    `parent_spans[id][i]` is where the i-th parent name of `id` was written
+    (an unknown name is reported there); the entity's own span otherwise.
+    """
     parents: dict[str, tuple[str, ...]] = {}
+    links: dict[tuple[str, str], Span] = {}  # (child, parent) -> where the link is written
     for ent in entities.values():
         resolved: list[str] = []
-        for name in ent.parents:
-            pid = vocab.lookup(name, ent.span, diags)
+        spans = (parent_spans or {}).get(ent.id, ())
+        for i, name in enumerate(ent.parents):
+            at = spans[i] if i < len(spans) else ent.span
+            pid = vocab.lookup(name, at, diags)
             if pid is not None and pid not in resolved:
                 resolved.append(pid)
+                links[(ent.id, pid)] = at
         parents[ent.id] = tuple(resolved)
-    cyclic = _report_cycles(what, parents, entities, diags)
+    cyclic = _report_cycles(what, parents, entities, diags, links)
     ancestors: dict[str, frozenset[str]] = {}
 
     def visit(x: str, trail: frozenset[str]) -> frozenset[str]:
@@ -94,9 +106,16 @@ def close_hierarchy(
 
 
 def _report_cycles(
-    what: str, parents: dict[str, tuple[str, ...]], entities: dict[str, Entity], diags: Diagnostics
+    what: str,
+    parents: dict[str, tuple[str, ...]],
+    entities: dict[str, Entity],
+    diags: Diagnostics,
+    links: dict[tuple[str, str], Span],
 ) -> set[str]:
-    """Report each cycle once (at its first member in sorted order); return its members."""
+    """Report each cycle once (at the link out of its first member in sorted order).
+
+    Returns the members of every cycle.
+    """
     color: dict[str, int] = {}
     stack: list[str] = []
     members: set[str] = set()
@@ -116,7 +135,7 @@ def _report_cycles(
                 ordered = cycle[i:] + cycle[:i] + [start]
                 diags.add(
                     "R203",
-                    entities[start].span,
+                    links.get((start, ordered[1]), entities[start].span),
                     kind=link,
                     cycle=" -> ".join(f"`{c}`" for c in ordered),
                 )

@@ -8,6 +8,7 @@ scenarios that use it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,6 @@ from checker.models.scenario import ScenarioFile
 from checker.models.terms import TermsFile
 from checker.resolve.common import Where, timed
 from checker.resolve.match import Lexicon, resolve_match, resolve_state_cond
-from checker.resolve.names import expand
 from checker.resolve.terms import TermsResolver, resolve_initial
 
 REPORT_KEYS = {
@@ -241,40 +241,51 @@ class ScenarioResolver:
                 continue
             shapes = [k for k in ("event", "none", "state") if getattr(r, k) is not None]
             if len(shapes) != 1:
-                self.diags.add("S105", at.span, what="a report", keys="`event`, `none`, `state`")
+                # at the second shape written (the one that makes it ambiguous), else the report
+                spans = sorted(((at / k).key_span for k in shapes), key=lambda s: (s.line, s.column))
+                self.diags.add(
+                    "S105",
+                    spans[1] if len(spans) > 1 else at.span,
+                    what="a report",
+                    keys="`event`, `none`, `state`",
+                )
                 continue
             window = self._when(r, at)
-            if window is None:
-                continue
-            lo, hi = window
-            if shapes[0] == "event":
-                for key in ("same_as", "after", "before"):
-                    ref = getattr(r, key)
-                    if ref is not None and ref not in events:
-                        self.diags.add(
-                            "R209", (at / key).span, hint=did_you_mean(ref, events), name=ref
-                        )
-                rep = self._event(r, rid, at, lo, hi, source)
-                if rep is not None:
-                    out.append(rep)
-                continue
-            self._only(r, at, shapes[0])
-            if shapes[0] == "none":
-                match = resolve_match(
-                    self.lex, self.doc_value(at / "none"), at / "none", self.diags
-                )
-                if match is not None:
-                    out.append(AbsenceReport(rid, match, lo, hi, source, at.span))
-            else:
-                raw = {
-                    k: v
-                    for k, v in self.doc_value(at).items()
-                    if k in ("state", "of", "is", "min", "max")
-                }
-                cond = resolve_state_cond(self.lex, raw, at, self.diags)
-                if cond is not None:
-                    out.append(StateReport(rid, cond, lo, hi, source, at.span))
+            # A report with a bad date is still checked, so every mistake in it is found.
+            lo, hi = window if window is not None else (self.terms.in_force, self.as_of)
+            rep = self._report(r, rid, at, shapes[0], lo, hi, source, events)
+            if rep is not None and window is not None:
+                out.append(rep)
         return out
+
+    def _report(
+        self,
+        r: ReportModel,
+        rid: str,
+        at: Where,
+        shape: str,
+        lo: int,
+        hi: int,
+        source: Source | None,
+        events: set[str],
+    ) -> Report | None:
+        if shape == "event":
+            for key in ("same_as", "after", "before"):
+                ref = getattr(r, key)
+                if ref is not None and ref not in events:
+                    self.diags.add(
+                        "R209", (at / key).span, hint=did_you_mean(ref, events), name=ref
+                    )
+            return self._event(r, rid, at, lo, hi, source)
+        self._only(r, at, shape)
+        if shape == "none":
+            match = resolve_match(self.lex, self.doc_value(at / "none"), at / "none", self.diags)
+            return AbsenceReport(rid, match, lo, hi, source, at.span) if match is not None else None
+        raw = {
+            k: v for k, v in self.doc_value(at).items() if k in ("state", "of", "is", "min", "max")
+        }
+        cond = resolve_state_cond(self.lex, raw, at, self.diags)
+        return StateReport(rid, cond, lo, hi, source, at.span) if cond is not None else None
 
     def doc_value(self, where: Where) -> Any:
         node = self.doc.data
@@ -299,7 +310,10 @@ class ScenarioResolver:
 
     def _when(self, r: ReportModel, at: Where) -> tuple[int, int] | None:
         if r.time is not None and r.date is not None:
-            self.diags.add("S105", at.span, what="a report", keys="`date`, `time` (or neither)")
+            spans = sorted(((at / k).key_span for k in ("date", "time")), key=lambda s: (s.line, s.column))
+            self.diags.add(
+                "S105", spans[1], what="a report", keys="`date`, `time` (or neither)"
+            )
             return None
         if r.time is not None:
             m = timed(self.diags, at / "time", tu.parse_exact_time, str(r.time), self.zone)
@@ -334,12 +348,10 @@ class ScenarioResolver:
         kind = self.lex.kind_names.lookup(r.event, (at / "event").span, self.diags)
         if kind is None:
             return None
-        kinds = self.terms.kinds.descendants(kind)
+        # What a report names is what happened: `event: hostilities` is an event of
+        # that kind, `place: nk` is nk itself; uncertainty is written as one_of/unknown.
+        kinds = frozenset({kind})
         fields = dict(self.terms.kind_defs[kind].fields)
-        # fields declared on sub-kinds may be reported too (the event may be of that sub-kind)
-        for k in sorted(kinds):
-            for name, ft in self.terms.kind_defs[k].fields.items():
-                fields.setdefault(name, ft)
         extra = r.model_extra or {}
         for key in ("of", "is", "min", "max"):
             if getattr(r, key if key != "is" else "is_") is not None:
@@ -450,7 +462,7 @@ class ScenarioResolver:
             found = self.lex.names_for(ft.kind).lookup(name, where.span, self.diags)
             if found is None:
                 return None
-            values |= expand(self.lex.hierarchy(ft.kind), [found])
+            values.add(found)
         return CatAttr(frozenset(values))
 
     def _num(self, ft: FieldType, raw: Any, at: Where) -> NumAttr | None:
@@ -478,6 +490,7 @@ class ScenarioResolver:
             if (
                 isinstance(v, bool)
                 or not isinstance(v, int | float)
+                or not math.isfinite(v)
                 or (integer and (v != int(v) or v < 0))
             ):
                 bad()

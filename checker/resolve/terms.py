@@ -114,6 +114,7 @@ class TermsResolver:
         if not self.ok:
             return
         self.main = self.files[0]
+        self.parent_spans: dict[str, dict[str, tuple[Span, ...]]] = {}
         self.actors = self._entities("actors", "actor")
         self.places = self._entities("places", "place")
         self.kinds_raw = self._entities("events", "event kind")
@@ -126,6 +127,8 @@ class TermsResolver:
 
     def _entities(self, section: str, what: str) -> dict[str, Entity]:
         out: dict[str, Entity] = {}
+        link = "is_a" if section == "events" else "part_of"
+        spans = self.parent_spans.setdefault(section, {})
         dumps: dict[str, tuple[Any, str]] = {}
         for f in self.files:
             for eid, model in getattr(f.model, section).items():
@@ -137,6 +140,10 @@ class TermsResolver:
                     continue
                 dumps[eid] = (dump, f.loaded.file)
                 parents = getattr(model, "part_of", None) if section != "events" else model.is_a
+                if isinstance(parents, list):
+                    spans[eid] = tuple((where / link / i).span for i in range(len(parents)))
+                else:
+                    spans[eid] = ((where / link).span,)
                 extra = tuple(sorted((k, str(v)) for k, v in (model.model_extra or {}).items()))
                 out[eid] = Entity(
                     eid,
@@ -150,10 +157,15 @@ class TermsResolver:
 
     def _lexicon(self) -> Lexicon:
         d = self.diags
-        actors = close_hierarchy("actor", self.actors, d, Vocabulary("actor", self.actors))
-        places = close_hierarchy("place", self.places, d, Vocabulary("place", self.places))
+        ps = self.parent_spans
+        actors = close_hierarchy(
+            "actor", self.actors, d, Vocabulary("actor", self.actors), ps["actors"]
+        )
+        places = close_hierarchy(
+            "place", self.places, d, Vocabulary("place", self.places), ps["places"]
+        )
         kinds = close_hierarchy(
-            "event kind", self.kinds_raw, d, Vocabulary("event kind", self.kinds_raw)
+            "event kind", self.kinds_raw, d, Vocabulary("event kind", self.kinds_raw), ps["events"]
         )
         own: dict[str, dict[str, FieldType]] = {}
         for f in self.files:
@@ -285,21 +297,22 @@ class TermsResolver:
             to, was = (rule, None) if isinstance(rule, str) else (rule.to, rule.was)
             fields = lex.kind_defs[kid].fields
             ok = True
-            for fname in (to, was):
+            for role, fname in (("to", to), ("was", was)):
                 if fname is None or fname == "actor" and sdef.value.kind == "actor":
                     continue
                 if fname == "place" and sdef.value.kind == "place":
                     continue
+                spot = where if isinstance(rule, str) else where / role
                 ft = fields.get(fname)
                 if ft is None:
                     self.diags.add(
-                        "R204", where.span, hint=did_you_mean(fname, fields), kind=kid, field=fname
+                        "R204", spot.span, hint=did_you_mean(fname, fields), kind=kid, field=fname
                     )
                     ok = False
                 elif ft.kind != sdef.value.kind or ft.words != sdef.value.words:
                     self.diags.add(
                         "R210",
-                        where.span,
+                        spot.span,
                         message=f"field `{fname}` of `{kid}` is {ft.describe()}, but state `{sdef.name}` holds {sdef.value.describe()}",
                     )
                     ok = False
@@ -330,7 +343,7 @@ class TermsResolver:
                 if len(ends) > 1:
                     self.diags.add(
                         "S105",
-                        at.key_span,
+                        (at / ends[1]).key_span,
                         what=f"period `{pid}`",
                         keys="`length`, `until`, `before`",
                     )
@@ -368,7 +381,8 @@ class TermsResolver:
                 if start is None:
                     continue
                 if end is not None and end < start:
-                    self.diags.add("T303", at.key_span, detail=f"period `{pid}`")
+                    end_key = "until" if pm.until is not None else "before"
+                    self.diags.add("T303", (at / end_key).span, detail=f"period `{pid}`")
                 out[pid] = PeriodDef(pid, start, end, length, renews, notice, at.key_span)
         return out
 
@@ -527,9 +541,10 @@ class ProvisionBuilder:
         m, e = self.m, self.e
         forms = [f for f in FORMS if getattr(m, f) is not None]
         if len(forms) != 1:
+            # at the second form written (the one that makes it ambiguous), else the provision
             self.diags.add(
                 "S105",
-                e.at.span,
+                self._second_key(forms) if forms else e.at.span,
                 what=f"provision `{m.id}`",
                 keys=", ".join(f"`{f}`" for f in FORMS),
             )
@@ -552,7 +567,7 @@ class ProvisionBuilder:
             )
             ok = False
         if form == "each" and m.must is None:
-            self.diags.add("S102", e.at.span, key="must")
+            self.diags.add("S102", e.where("each").key_span, key="must")
             ok = False
         window, window_text = self._window(form)
         match = must = unless = None
@@ -609,6 +624,11 @@ class ProvisionBuilder:
             span=e.at.span,
         )
 
+    def _second_key(self, keys: list[str]) -> Span:
+        """Where the second of `keys` (in file order) is written."""
+        spans = sorted((self.e.where(k).key_span for k in keys), key=lambda s: (s.line, s.column))
+        return spans[1]
+
     def _responsible(self) -> str | None:
         name = self.m.responsible
         if name is None:
@@ -624,7 +644,10 @@ class ProvisionBuilder:
             return Window(), ""
         if len(ends) > 1:
             self.diags.add(
-                "S105", e.at.span, what=f"the window of `{m.id}`", keys="`until`, `by`, `before`"
+                "S105",
+                self._second_key(ends),
+                what=f"the window of `{m.id}`",
+                keys="`until`, `by`, `before`",
             )
             return None, ""
         if m.during is not None:
@@ -661,7 +684,7 @@ class ProvisionBuilder:
         if not ok:
             return None, ""
         if isinstance(start, Fixed) and isinstance(end, Fixed) and end.minute < start.minute:
-            self.diags.add("T303", e.at.span, detail=f"provision `{m.id}`")
+            self.diags.add("T303", e.where(ends[0]).span, detail=f"provision `{m.id}`")
             return None, ""
         return Window(start, end), " ".join(texts)
 
