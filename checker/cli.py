@@ -70,6 +70,9 @@ def run_check(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds per scenario.")
     ] = 60.0,
+    rlimit: Annotated[
+        int, typer.Option("--rlimit", min=0, help="Solver resource limit per question (0: none).")
+    ] = 50_000_000,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when scenarios fail.")
     ] = False,
@@ -104,7 +107,7 @@ def run_check(
         _usage("--color takes auto, always or never")
     opts = CheckOptions(
         overrides=Overrides(terms, as_of, as_known_on, interpretation),
-        judge=Options(timeout=timeout, dump_smt2=dump_smt2 is not None),
+        judge=Options(timeout=timeout, rlimit=rlimit or None, dump_smt2=dump_smt2),
         select=select,
     )
     run = check_paths(paths, opts)

@@ -9,8 +9,10 @@ and up to 8 maximal coherent readings, each judged in turn.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
 
 import z3
@@ -18,8 +20,8 @@ import z3
 from checker.compile import sym
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.states import States
-from checker.compile.world import World, build_world
-from checker.ir import OTHER, EventReport, Provision, Report, Scenario
+from checker.compile.world import World, build_world, observation_time
+from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, ProvisionResult, Reading, ScenarioResult
 from checker.solver import GaveUp, Session
 
@@ -32,7 +34,7 @@ class Options:
     timeout: float | None = 60.0
     rlimit: int | None = 50_000_000
     phantoms: int | None = None  # open world: unreported-event slots (None: decided per scenario)
-    dump_smt2: bool = False
+    dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
     core_budget: int = 400  # solver calls per minimal explanation (deterministic)
 
 
@@ -53,10 +55,11 @@ class Judge:
         self.world: World = build_world(scenario, n)
         self.states = States(self.world)
         self.states.rules()
+        self._observations()
         compiler = ProvisionCompiler(self.world, self.states)
         self.compiled: list[Compiled] = [compiler.compile(p) for p in scenario.terms.provisions]
         self.session = Session(self.opts.timeout, self.opts.rlimit)
-        self.session.record = self.opts.dump_smt2
+        self.session.record = self.opts.dump_smt2 is not None
         self.session.add(self.world.axioms)
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
@@ -67,6 +70,17 @@ class Judge:
             self._question(pid, "keep", sym.Not(c.breach))
             if c.fulfilled is not None:
                 self._question(pid, "unfulfilled", sym.Not(c.fulfilled))
+
+    def _observations(self) -> None:
+        """A state observation holds at some minute of its date (up to as_of)."""
+        w = self.world
+        for r in self.sc.reports:
+            if not isinstance(r, StateReport):
+                continue
+            t = observation_time(w, r)
+            if t is None:
+                continue  # it speaks of a time after as_of: nothing is known of it yet
+            w.add(sym.Implies(w.lits[r.id], self.states.holds(r.cond, t)))
 
     def _question(self, pid: str, what: str, formula: object) -> None:
         if isinstance(formula, bool):
@@ -96,7 +110,15 @@ class Judge:
             result.reason = gave_up.reason
         result.duration = time.monotonic() - start
         result.checks = self.session.checks
+        if self.opts.dump_smt2 is not None:
+            self._dump(self.opts.dump_smt2)
         return result
+
+    def _dump(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.sc.file).strip("_")
+        for i, text in enumerate(self.session.smt2):
+            (folder / f"{stem}-{i:04d}.smt2").write_text(text, encoding="utf-8")
 
     def _blank(self) -> ScenarioResult:
         sc = self.sc

@@ -336,6 +336,10 @@ def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     except yaml.composer.ComposerError as err:
         if "single document" in str(err.context):
             diags.add("Y005", _mark_span(file, err.problem_mark))
+        elif "duplicate anchor" in str(err.context):
+            # PyYAML's problem text here is just "second occurrence"
+            problem = str(err.context).split(";")[0]
+            diags.add("Y003", _mark_span(file, err.problem_mark), problem=problem)
         else:
             diags.add("Y003", _mark_span(file, err.problem_mark), problem=err.problem)
         return None

@@ -1,0 +1,192 @@
+"""The command line as users run it: exit codes and their precedence, stdout only the report,
+stderr `file:line:col: message`, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+TERMS = CASES / "mini-terms.yaml"
+
+
+def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def scenario(tmp: Path, name: str, body: str, expect: str | None = None) -> Path:
+    text = f"scenario:\n  id: {name}\n  terms: {TERMS}\n  as_of: 2020-12-01\n{body}"
+    if expect:
+        text += f"expect:\n{expect}"
+    path = tmp / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PASSING = (
+    "reports:\n"
+    "  - {id: a, event: handover, place: aghdam, from: AM, to: AZ, date: 2020-11-20}\n"
+    "  - {id: k, event: handover, place: kalbajar, from: AM, to: AZ, date: 2020-11-24}\n"
+    "  - {id: r, event: release, persons: 100, date: 2020-11-30}\n"
+)
+
+
+def test_passing_scenario_exits_0_and_prints_only_the_report(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "ok", PASSING, "  verdict: consistent\n")
+    proc = run("check", path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.rstrip().endswith("1 passed, 0 failed")
+    assert proc.stderr == ""
+
+
+def test_failed_expectation_exits_1(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "bad", "reports: []\n", "  verdict: consistent\n")
+    proc = run("check", path)
+    assert proc.returncode == 1
+    assert "expected scenario verdict consistent, got violation" in proc.stdout
+    assert "0 passed, 1 failed" in proc.stdout
+
+
+def test_no_expect_passes_only_when_consistent(tmp_path: Path) -> None:
+    assert run("check", scenario(tmp_path, "quiet", PASSING)).returncode == 0
+    assert run("check", scenario(tmp_path, "empty", "reports: []\n")).returncode == 1
+
+
+def test_exit_zero(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "bad", "reports: []\n", "  verdict: consistent\n")
+    assert run("check", "--exit-zero", path).returncode == 0
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    assert run("check", "--no-such-option", tmp_path).returncode == 2
+    assert run("check", "--format", "yaml", tmp_path).returncode == 2
+
+
+def test_input_error_exits_3_with_position(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "typo", "reports:\n  - {id: a, event: handovr, place: aghdam}\n")
+    proc = run("check", path)
+    assert proc.returncode == 3
+    assert f"{path.name}:6:" in proc.stderr or ":6:" in proc.stderr
+    assert "handovr" in proc.stderr and "did you mean `handover`" in proc.stderr
+
+
+def test_bad_file_does_not_stop_the_good_ones(tmp_path: Path) -> None:
+    scenario(tmp_path, "a-good", PASSING, "  verdict: consistent\n")
+    (tmp_path / "b-bad.yaml").write_text("scenario: [\n", encoding="utf-8")
+    scenario(tmp_path, "c-fail", "reports: []\n", "  verdict: consistent\n")
+    proc = run("check", tmp_path)
+    assert proc.returncode == 3  # 3 takes precedence over 1
+    assert "a-good" in proc.stdout and "c-fail" in proc.stdout
+    assert "b-bad.yaml:2:1" in proc.stderr
+    assert proc.stdout.rstrip().endswith("1 passed, 1 failed, 1 errors")
+
+
+def test_no_scenarios_exits_5(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("just: data\n", encoding="utf-8")
+    proc = run("check", tmp_path)
+    assert proc.returncode == 5
+
+
+def test_terms_files_in_a_directory_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "terms.yaml").write_text(TERMS.read_text(), encoding="utf-8")
+    scenario(tmp_path, "ok", PASSING, "  verdict: consistent\n")
+    proc = run("check", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 passed" in proc.stdout
+
+
+def test_solver_give_up_exits_4(tmp_path: Path) -> None:
+    uncertain = "".join(
+        f"  - {{id: d{i}, event: deployment, actor: {{one_of: [RU-peacekeepers, AZ-forces]}},"
+        f" place: nk, troops: {{min: 1, max: 500}}, role: peacekeeping, date: 2020-11}}\n"
+        for i in range(40)
+    )
+    path = scenario(tmp_path, "hard", "reports:\n" + uncertain)
+    # the resource limit decides, whatever the machine's speed
+    proc = run("check", "--rlimit", "2000", path)
+    assert proc.returncode == 4, proc.stdout
+    assert "unknown" in proc.stdout and "solver gave up: resource limit" in proc.stdout
+    proc = run("check", "--timeout", "0.1", "--rlimit", "0", path)
+    assert proc.returncode == 4, proc.stdout
+
+
+def test_json_is_deterministic_and_schema_valid(tmp_path: Path) -> None:
+    import jsonschema
+
+    path = scenario(tmp_path, "j", "reports:\n  - {id: s, event: shelling, actor: {one_of: [AZ-forces, AM-forces]}, place: nk, date: 2020-11-12}\n")
+    first = run("check", "--format", "json", path)
+    second = run("check", "--format", "json", path)
+    assert first.returncode == 1
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    for doc in (a, b):
+        for s in doc["scenarios"]:
+            s.pop("duration")
+    assert a == b
+    schema = json.loads(run("schema", "report").stdout)
+    jsonschema.validate(json.loads(first.stdout), schema)
+    ceasefire = next(p for p in a["scenarios"][0]["provisions"] if p["id"] == "ceasefire")
+    assert ceasefire["verdict"] == "violated"
+    assert ceasefire["responsible"] == ["AM", "AZ"]
+    assert [x["report"] for x in ceasefire["because"]] == ["s"]
+    assert a["schema"] == "checker-report/1"
+
+
+def test_as_of_and_interpretation_options(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "opts", PASSING)
+    early = json.loads(run("check", "--format", "json", "--as-of", "2020-11-14", path).stdout)
+    verdicts = {p["id"]: p["verdict"] for p in early["scenarios"][0]["provisions"]}
+    assert verdicts["aghdam"] == "pending"
+    strict = json.loads(
+        run("check", "--format", "json", "--as-of", "2021-01-05", "--interpretation", "strict-centre", path).stdout
+    )
+    verdicts = {p["id"]: p["verdict"] for p in strict["scenarios"][0]["provisions"]}
+    assert verdicts["centre"] == "violated"
+
+
+def test_as_known_on_ignores_later_publications(tmp_path: Path) -> None:
+    body = (
+        "reports:\n"
+        "  - {id: s, event: shelling, place: nk, date: 2020-11-12, source: {by: x, published: 2020-11-20}}\n"
+    )
+    path = scenario(tmp_path, "known", body)
+    later = json.loads(run("check", "--format", "json", path).stdout)
+    earlier = json.loads(run("check", "--format", "json", "--as-known-on", "2020-11-15", path).stdout)
+    verdict = lambda doc: {p["id"]: p["verdict"] for p in doc["scenarios"][0]["provisions"]}["ceasefire"]  # noqa: E731
+    assert verdict(later) == "violated"
+    assert verdict(earlier) == "complied"
+
+
+@pytest.mark.parametrize("which", ["terms", "scenario", "report"])
+def test_schema_command(which: str) -> None:
+    proc = run("schema", which)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_version_and_console_scripts() -> None:
+    proc = run("check", "--version")
+    assert proc.returncode == 0 and "checker" in proc.stdout
+    bindir = Path(sys.executable).parent
+    for script in ("check", "checker"):
+        exe = bindir / script
+        if exe.exists():
+            out = subprocess.run([str(exe), "--version"] if script == "check" else [str(exe), "--help"], capture_output=True, text=True, timeout=60)
+            assert out.returncode == 0, out.stderr
+
+
+def test_shipped_library_passes() -> None:
+    proc = run("check", "-q", "scenarios")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
