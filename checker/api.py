@@ -7,8 +7,11 @@ file becomes a `FileError` and never stops the others from being judged.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,9 @@ class CheckOptions:
     overrides: Overrides = field(default_factory=Overrides)
     judge: Options = field(default_factory=Options)
     select: str | None = None  # -k: substring of id or path
+    jobs: int = 1
+    shard: tuple[int, int] | None = None  # (I, N), 1-based
+    exitfirst: bool = False
 
 
 def display_path(path: Path) -> str:
@@ -81,32 +87,96 @@ def _kind_hint(path: Path) -> str:
     return "other"
 
 
-def check_paths(paths: Sequence[Path | str], opts: CheckOptions | None = None) -> RunResult:
+def shard(files: list[Path], spec: tuple[int, int] | None) -> list[Path]:
+    """Shard I of N (1-based): every N-th file of the sorted list, starting at the I-th.
+
+    The union of the N shards is every file, each exactly once, whatever N.
+    """
+    if spec is None:
+        return files
+    index, count = spec
+    return [f for i, f in enumerate(files) if i % count == index - 1]
+
+
+def check_paths(
+    paths: Sequence[Path | str],
+    opts: CheckOptions | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Check every scenario under `paths`; results come in sorted file order."""
     opts = opts or CheckOptions()
     files, missing = discover(paths)
+    files = shard(files, opts.shard)
     run = RunResult()
-    if missing:
-        for d in missing:
-            run.errors.append(FileError(d.span.file, [d]))
-    cache = TermsCache()
-    for f in files:
-        shown = display_path(f)
-        if opts.select and opts.select not in shown and opts.select not in f.stem:
-            continue
-        outcome = check_file(f, cache, opts)
+    for d in missing:
+        run.errors.append(FileError(d.span.file, [d]))
+    for outcome in _run_files(files, opts, progress):
         if isinstance(outcome, FileError):
             run.errors.append(outcome)
-        else:
-            if opts.select and opts.select not in shown and opts.select not in outcome.id:
-                continue
+        elif outcome is not None:
             run.scenarios.append(outcome)
     return run
 
 
-def check_file(path: Path, cache: TermsCache, opts: CheckOptions) -> ScenarioResult | FileError:
+def _failed(outcome: ScenarioResult | FileError | None) -> bool:
+    if isinstance(outcome, FileError):
+        return True
+    return outcome is not None and not outcome.passed
+
+
+def _run_files(
+    files: list[Path], opts: CheckOptions, progress: Callable[[int, int], None] | None
+) -> list[ScenarioResult | FileError | None]:
+    results: list[ScenarioResult | FileError | None] = [None] * len(files)
+    total = len(files)
+    if opts.jobs <= 1 or total <= 1:
+        cache = TermsCache()
+        for i, f in enumerate(files):
+            results[i] = check_file(f, cache, opts)
+            if progress:
+                progress(i + 1, total)
+            if opts.exitfirst and _failed(results[i]):
+                break
+        return results
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    done = 0
+    with ProcessPoolExecutor(max_workers=min(opts.jobs, total), mp_context=ctx) as pool:
+        futures = {pool.submit(_check_in_worker, str(f), opts): i for i, f in enumerate(files)}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            done += 1
+            if progress:
+                progress(done, total)
+            if opts.exitfirst and _failed(results[i]):
+                for other in futures:
+                    other.cancel()
+                break
+    return results
+
+
+# One terms cache per worker process: each terms file is parsed and compiled once there.
+_WORKER_CACHE: TermsCache | None = None
+
+
+def _check_in_worker(path: str, opts: CheckOptions) -> ScenarioResult | FileError | None:
+    global _WORKER_CACHE
+    if _WORKER_CACHE is None:
+        _WORKER_CACHE = TermsCache()
+    return check_file(Path(path), _WORKER_CACHE, opts)
+
+
+def check_file(
+    path: Path, cache: TermsCache, opts: CheckOptions
+) -> ScenarioResult | FileError | None:
+    """Load, resolve and judge one scenario file (None: not selected by `-k`)."""
     shown = display_path(path)
     diags = Diagnostics()
     loaded = load_scenario(path, diags, display=shown)
+    if opts.select and loaded is not None:
+        if opts.select not in shown and opts.select not in loaded.model.scenario.id:
+            return None
     scenario = resolve_scenario(loaded, diags, cache, opts.overrides) if loaded else None
     if scenario is None or diags.has_errors:
         if not diags.has_errors:
@@ -130,7 +200,7 @@ def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ign
             result.mismatches.append(Mismatch(pid, verdict, actual, span))
 
 
-def lint_paths(paths: Sequence[Path | str]) -> list[Diagnostic]:
+def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagnostic]:
     """Schema and reference checks of terms and scenario files; nothing is judged."""
     files, problems = discover(paths, want="any")
     out = list(problems)
@@ -144,9 +214,13 @@ def lint_paths(paths: Sequence[Path | str]) -> list[Diagnostic]:
         elif loaded is not None and isinstance(loaded.model, TermsFile):
             resolver = TermsResolver(loaded, diags, _load_terms)  # type: ignore[arg-type]
             if resolver.ok:
-                resolver.resolve(None, None)
+                terms = resolver.resolve(None, None)
                 for name in loaded.model.interpretations:
                     resolver.resolve(None, name)
+                if terms is not None and not diags.has_errors and prove:
+                    from checker.lint import lint_terms
+
+                    lint_terms(terms, diags)
         out.extend(
             d for d in diags.sorted() if d.span.file == shown or d.severity is Severity.ERROR
         )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,7 +42,13 @@ Paths = Annotated[
 
 
 def run_check(
-    paths: Paths,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Scenario files or directories (default: `paths` of [tool.checker]).",
+            show_default=False,
+        ),
+    ] = None,
     terms: Annotated[
         Path | None, typer.Option("--terms", help="Use this terms file for every scenario.")
     ] = None,
@@ -58,25 +65,34 @@ def run_check(
     explain: Annotated[bool, typer.Option("--explain", help="Explain open verdicts too.")] = False,
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", help="text or json; repeatable (one --output each)."),
+        typer.Option("--format", help="Output format; repeatable (one --output each)."),
     ] = None,
     outputs: Annotated[
         list[Path] | None, typer.Option("--output", help="Write the matching --format here.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes to use.")] = 1,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes (default: CPU count).")
+    ] = None,
+    shard: Annotated[
+        str | None, typer.Option("--shard", help="I/N: check only the I-th of N parts.")
+    ] = None,
     select: Annotated[
         str | None, typer.Option("-k", help="Only scenarios whose id or path contains this.")
     ] = None,
+    exitfirst: Annotated[
+        bool, typer.Option("-x", "--exitfirst", help="Stop at the first failure.")
+    ] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds per scenario.")
-    ] = 60.0,
+        float | None, typer.Option("--timeout", min=0.01, help="Seconds per scenario.")
+    ] = None,
     rlimit: Annotated[
-        int, typer.Option("--rlimit", min=0, help="Solver resource limit per question (0: none).")
-    ] = 50_000_000,
+        int | None,
+        typer.Option("--rlimit", min=0, help="Solver resource limit per question (0: none)."),
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when scenarios fail.")
     ] = False,
-    color: Annotated[str, typer.Option("--color", help="auto, always or never.")] = "auto",
+    color: Annotated[str | None, typer.Option("--color", help="auto, always or never.")] = None,
     quiet: Annotated[
         bool, typer.Option("-q", "--quiet", help="Only failures and the summary.")
     ] = False,
@@ -87,37 +103,73 @@ def run_check(
         Path | None,
         typer.Option("--dump-smt2", help="Write every solver question as SMT-LIB2 here."),
     ] = None,
+    show_config: Annotated[
+        bool, typer.Option("--show-config", help="Print the configuration in effect and exit.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Check scenario files against their terms."""
     from checker.api import CheckOptions, check_paths
+    from checker.config import load_config
+    from checker.diagnostics import Diagnostics
     from checker.judge import Options
     from checker.report import FORMATS, render_diagnostics
     from checker.resolve import Overrides
 
-    chosen = formats or ["text"]
-    for f in chosen:
+    problems = Diagnostics()
+    config = load_config(problems)
+    if problems.has_errors:
+        sys.stderr.write(render_diagnostics(problems.sorted()))
+        raise typer.Exit(EXIT_INPUT)
+    # flags win over [tool.checker], which wins over the defaults
+    if paths:
+        config.paths = [str(p) for p in paths]
+    if terms is not None:
+        config.terms = str(terms)
+    if formats:
+        config.formats = list(formats)
+        config.outputs = [str(o) for o in outputs or []]
+    elif outputs:
+        config.outputs = [str(o) for o in outputs]
+    for name, value in (("jobs", jobs), ("timeout", timeout), ("rlimit", rlimit), ("color", color)):
+        if value is not None:
+            setattr(config, name, value)
+    if interpretation is not None:
+        config.interpretation = interpretation
+    config.exit_zero = config.exit_zero or exit_zero
+    if show_config:
+        sys.stdout.write(json.dumps(config.as_dict(), indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    for f in config.formats:
         if f not in FORMATS:
             _usage(f"unknown format `{f}` (choose from {', '.join(FORMATS)})")
-    if outputs and len(outputs) > len(chosen):
+    if len(config.outputs) > len(config.formats):
         _usage("more --output than --format")
-    if color not in ("auto", "always", "never"):
+    if config.color not in ("auto", "always", "never"):
         _usage("--color takes auto, always or never")
     opts = CheckOptions(
-        overrides=Overrides(terms, as_of, as_known_on, interpretation),
-        judge=Options(timeout=timeout, rlimit=rlimit or None, dump_smt2=dump_smt2),
+        overrides=Overrides(
+            Path(config.terms) if config.terms else None, as_of, as_known_on, config.interpretation
+        ),
+        judge=Options(timeout=config.timeout, rlimit=config.rlimit or None, dump_smt2=dump_smt2),
         select=select,
+        jobs=max(1, int(config.jobs)),
+        shard=_parse_shard(shard) if shard else None,
+        exitfirst=exitfirst,
     )
-    run = check_paths(paths, opts)
+    with _progress(quiet) as progress:
+        run = check_paths(config.paths, opts, progress=progress)
+    seen: set[tuple[object, ...]] = set()
     for err in run.errors:
-        sys.stderr.write(render_diagnostics(err.diagnostics))
-    outs = list(outputs or [])
-    for i, f in enumerate(chosen):
+        fresh = [d for d in err.diagnostics if (d.span, d.code, d.message) not in seen]
+        seen.update((d.span, d.code, d.message) for d in fresh)
+        sys.stderr.write(render_diagnostics(fresh))
+    for i, f in enumerate(config.formats):
         text = FORMATS[f](run, verbose=verbose or explain, quiet=quiet)
-        if i < len(outs):
-            outs[i].write_text(text, encoding="utf-8")
+        if i < len(config.outputs):
+            Path(config.outputs[i]).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
     if run.errors:
@@ -125,10 +177,56 @@ def run_check(
     if not run.scenarios:
         sys.stderr.write("no scenario files found\n")
         raise typer.Exit(EXIT_NOTHING)
-    if run.failed and not exit_zero:
+    if run.failed and not config.exit_zero:
         raise typer.Exit(EXIT_FAILED)
-    if run.unknown and not exit_zero:
+    if run.unknown and not config.exit_zero:
         raise typer.Exit(EXIT_UNKNOWN)
+
+
+def _parse_shard(text: str) -> tuple[int, int]:
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        _usage(f"--shard takes I/N (like 2/4), not `{text}`")
+        raise
+    if not 1 <= i <= n:
+        _usage(f"--shard {text}: I must be between 1 and N")
+    return i, n
+
+
+class _progress:
+    """A progress bar on stderr for long runs on a terminal; nothing otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = sys.stderr.isatty() and not quiet
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.enabled:
+            return None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < 20:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=_stderr_console())
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _usage(message: str) -> None:

@@ -105,13 +105,21 @@ class Timeline:
             True if after is None else sym.t_lt(after, c.slot.t),
         )
 
-    def _last_time(self, cluster: list[Change], before: Time) -> Time:
+    def _last_time(self, members: list[Change], before: Time, t: Time | None = None) -> Time:
+        """The minute of the last member that happened (by `t`), else `before`."""
         e: object = before.e
-        for d in cluster:
-            later = [sym.And(o.guard, sym.t_lt(d.slot.t, o.slot.t)) for o in cluster if o is not d]
-            e = sym.Ite(sym.And(d.guard, sym.Not(sym.Or(*later))), d.slot.t.e, e)
-        lo = min(before.lo, *(c.slot.t.lo for c in cluster))
-        hi = max(before.hi, *(c.slot.t.hi for c in cluster))
+        for d in members:
+            happened = self._happened(d, t, None)
+            if happened is False:
+                continue
+            later = [
+                sym.And(self._happened(o, t, None), sym.t_lt(d.slot.t, o.slot.t))
+                for o in members
+                if o is not d
+            ]
+            e = sym.Ite(sym.And(happened, sym.Not(sym.Or(*later))), d.slot.t.e, e)
+        lo = min(before.lo, *(c.slot.t.lo for c in members)) if members else before.lo
+        hi = max(before.hi, *(c.slot.t.hi for c in members)) if members else before.hi
         return Time(e, lo, hi)  # type: ignore[arg-type]
 
     def value_at(self, t: Time, exclude: Slot | None = None) -> Cat | Arith:
@@ -140,10 +148,18 @@ class Timeline:
         if not straddling and not floating:
             return base
         assert isinstance(base, Cat)
+        value = self._latest(straddling, base, t)
         if not floating:
-            return self._latest(straddling, base, t)
-        # a phantom counts only when it is later than every real change before the straddlers
-        return self._latest(floating + straddling, base, t, after=self._prefix_time[j])
+            return value
+        # Phantoms are ordered by time (symmetry breaking in `world`), and two changes of
+        # one key never share a minute, so the highest-numbered phantom that happened by t
+        # is the latest one; it wins when it is later than the last real change by t.
+        real_time = self._last_time(straddling, self._prefix_time[j], t)
+        for d in sorted(floating, key=lambda c: c.slot.order):
+            won = sym.And(self._happened(d, t, real_time))
+            assert isinstance(d.value, Cat) and isinstance(value, Cat)
+            value = Cat(sym.Ite(won, d.value.e, value.e), value.dom | d.value.dom)  # type: ignore[arg-type]
+        return value
 
 
 class States:

@@ -242,7 +242,9 @@ class ScenarioResolver:
             shapes = [k for k in ("event", "none", "state") if getattr(r, k) is not None]
             if len(shapes) != 1:
                 # at the second shape written (the one that makes it ambiguous), else the report
-                spans = sorted(((at / k).key_span for k in shapes), key=lambda s: (s.line, s.column))
+                spans = sorted(
+                    ((at / k).key_span for k in shapes), key=lambda s: (s.line, s.column)
+                )
                 self.diags.add(
                     "S105",
                     spans[1] if len(spans) > 1 else at.span,
@@ -310,10 +312,10 @@ class ScenarioResolver:
 
     def _when(self, r: ReportModel, at: Where) -> tuple[int, int] | None:
         if r.time is not None and r.date is not None:
-            spans = sorted(((at / k).key_span for k in ("date", "time")), key=lambda s: (s.line, s.column))
-            self.diags.add(
-                "S105", spans[1], what="a report", keys="`date`, `time` (or neither)"
+            spans = sorted(
+                ((at / k).key_span for k in ("date", "time")), key=lambda s: (s.line, s.column)
             )
+            self.diags.add("S105", spans[1], what="a report", keys="`date`, `time` (or neither)")
             return None
         if r.time is not None:
             m = timed(self.diags, at / "time", tu.parse_exact_time, str(r.time), self.zone)

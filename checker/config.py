@@ -1,0 +1,87 @@
+"""Stage 7: option layers — built-in defaults, then `[tool.checker]` in pyproject.toml
+(found by walking up from the working directory), then command-line flags.
+
+The result is one `Config`; `--show-config` prints it. Unknown keys in the
+table are reported, not ignored, so a typo cannot silently change a CI run.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from checker.diagnostics import Diagnostics, Span, did_you_mean
+
+
+@dataclass
+class Config:
+    paths: list[str] = field(default_factory=lambda: ["scenarios"])
+    terms: str | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    formats: list[str] = field(default_factory=lambda: ["text"])
+    outputs: list[str] = field(default_factory=list)
+    timeout: float = 60.0
+    rlimit: int = 50_000_000
+    interpretation: str | None = None
+    exit_zero: bool = False
+    color: str = "auto"
+    source: str | None = None  # the pyproject.toml it came from
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_ALIASES = {"format": "formats", "output": "outputs", "exit-zero": "exit_zero"}
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
+    """Defaults overlaid with the nearest pyproject.toml's `[tool.checker]` table."""
+    config = Config()
+    path = find_pyproject(start)
+    if path is None:
+        return config
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("checker")
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        diags.add("Y001", Span(str(path), 1, 1), reason=f"cannot read [tool.checker]: {err}")
+        return config
+    if not isinstance(table, dict):
+        return config
+    names = {f.name for f in fields(Config)} - {"source"}
+    for raw_key, value in table.items():
+        key = _ALIASES.get(raw_key, raw_key.replace("-", "_"))
+        if key not in names:
+            diags.add(
+                "S101",
+                Span(str(path), _line_of(path, raw_key), 1),
+                hint=did_you_mean(raw_key, sorted(names)),
+                key=f"tool.checker.{raw_key}",
+            )
+            continue
+        if key in ("paths", "formats", "outputs") and isinstance(value, str):
+            value = [value]
+        setattr(config, key, value)
+    config.source = str(path)
+    return config
+
+
+def _line_of(path: Path, key: str) -> int:
+    try:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().startswith(key):
+                return i
+    except OSError:
+        pass
+    return 1

@@ -1,0 +1,105 @@
+"""Stage 5: terms lint — what can be proved about a terms file without any scenario.
+
+In an open world with no reports (every world the terms allow), as of a day
+after the last date the terms name: the binding provisions can all hold
+together (L401), none is vacuous — no world can breach it (L402) — and none
+with a deadline can never fall due (L403). Findings are diagnostics at the
+provision's position.
+"""
+
+from __future__ import annotations
+
+from checker.diagnostics import Diagnostics
+from checker.ir import Fixed, Scenario, Terms
+from checker.judge import Judge, Options
+from checker.solver import GaveUp
+
+DAY = 24 * 60
+
+
+def lint_as_of(terms: Terms) -> int:
+    """A minute after every fixed date the terms name, so every fixed deadline is judged."""
+    points = [terms.in_force]
+    for p in terms.provisions:
+        for end in (p.window.start, p.window.end):
+            if isinstance(end, Fixed):
+                points.append(end.minute)
+    for period in terms.periods.values():
+        points.append(period.start)
+        if period.end is not None:
+            points.append(period.end)
+    return max(points) + DAY
+
+
+def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> None:
+    binding = [p for p in terms.provisions if p.form != "unformalized"]
+    if not binding:
+        return
+    as_of = lint_as_of(terms)
+    scenario = Scenario(
+        id=f"lint-{terms.id}",
+        title=None,
+        file=terms.file,
+        terms=terms,
+        as_of=as_of,
+        as_of_text="lint",
+        zone=terms.zone,
+        world="open",
+        complete=(),
+        reports=(),
+        expect=None,
+    )
+    judge = Judge(scenario, Options(timeout=timeout))
+    try:
+        keeps = [
+            q
+            for p in binding
+            if p.binding
+            for q in [judge.questions[(p.id, "keep")]]
+            if not isinstance(q, bool)
+        ]
+        always_broken = [
+            p for p in binding if p.binding and judge.questions[(p.id, "keep")] is False
+        ]
+        if always_broken or not judge.session.sat(keeps):
+            core, _ = judge.session.minimal_core([], keeps) if not always_broken else ([], True)
+            names = {
+                judge.questions[(p.id, "keep")].get_id(): p.id
+                for p in binding
+                if p.binding and not isinstance(judge.questions[(p.id, "keep")], bool)
+            }  # type: ignore[union-attr]
+            ids = [p.id for p in always_broken] or [names[c.get_id()] for c in core]
+            first = next(p for p in binding if p.id == ids[0])
+            diags.add(
+                "L401",
+                first.span,
+                related=[p.span for p in binding if p.id in ids[1:]],
+                detail=", ".join(f"`{i}`" for i in ids),
+            )
+        for p in binding:
+            if (
+                p.form in ("require", "achieve")
+                and p.window.end is None
+                and p.window.during is None
+            ):
+                continue  # a duty with no deadline is never breached by design: pending until met
+            if not judge.possible(p.id, "breach", []):
+                diags.add(
+                    "L402", p.span, id=p.id, detail="no world allowed by the terms breaches it"
+                )
+            elif p.window.end is not None and p.form in ("require", "achieve"):
+                due = judge.compiled_by_id[p.id].due
+                if due is False or (due is not True and not _possible(judge, due)):
+                    diags.add("L403", p.span, id=p.id, detail="its deadline can never come")
+    except GaveUp as gave_up:
+        diags.add("E901", binding[0].span, reason=gave_up.reason)
+
+
+def _possible(judge: Judge, formula: object) -> bool:
+    import z3
+
+    from checker.compile import sym
+
+    q = z3.Bool("lint:due")
+    judge.session.add([sym.Implies(q, formula)])  # type: ignore[arg-type]
+    return judge.session.sat([q])

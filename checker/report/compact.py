@@ -1,0 +1,303 @@
+"""The `compact` format — one `file:line:col: verdict subject message` line per finding — and
+the list of findings the CI formats (`compact`, `github`, `sarif`) share.
+
+A finding is something a reader must look at, located in a file:
+
+- a violated provision, at the first report that proves it (at line 1 of the
+  scenario file when no report is needed, e.g. a closed world's silence), the
+  provision itself as a related location; a `binding: false` provision only
+  warns. In an `incoherent` scenario provision verdicts are those of one
+  reading (no proofs), so there the conflicts are the findings instead;
+- a violation no single provision shows (the joint conflict);
+- each expectation mismatch, at its place in `expect`; a scenario without
+  `expect` whose verdict is not `consistent` (it fails, SPEC §4.4);
+- each set of reports that cannot all be true (`incoherent`);
+- a scenario the solver gave up on;
+- input errors (files that could not be judged) — listed by `github` and
+  `sarif`; `compact`, like `text`, leaves them to the diagnostics on stderr.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.diagnostics import Span
+from checker.report.text import summary_line
+from checker.results import Because, ProvisionResult, RunResult, ScenarioResult
+
+# kinds of finding
+VIOLATED = "violated"
+JOINT = "joint"
+MISMATCH = "mismatch"
+NO_EXPECT = "no-expect"
+CONFLICT = "conflict"
+UNKNOWN = "unknown"
+INPUT_ERROR = "input-error"
+
+
+@dataclass(frozen=True)
+class Related:
+    """A second place a finding points at (a provision, a report)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    level: str  # "error" or "warning"
+    file: str
+    line: int
+    column: int
+    verdict: str  # the verdict found: of the provision, the scenario, or "error"
+    subject: str  # a provision id, the scenario id, or a diagnostic code
+    message: str
+    title: str
+    scenario: ScenarioResult | None = None
+    provision: ProvisionResult | None = None
+    rule: str = ""  # the SARIF rule id
+    related: tuple[Related, ...] = field(default=())
+
+
+def _because(b: Because) -> str:
+    src = f" ({b.source})" if b.source else ""
+    return f"`{b.report}`{src}"
+
+
+def _related_because(b: Because) -> Related:
+    src = f" ({b.source})" if b.source else ""
+    return Related(b.file, max(b.line, 1), max(b.column, 1), f"report `{b.report}`{src}")
+
+
+def _related_provision(p: ProvisionResult) -> tuple[Related, ...]:
+    if p.span is None:
+        return ()
+    return (
+        Related(
+            p.span.file,
+            max(p.span.line, 1),
+            max(p.span.column, 1),
+            f"provision `{p.id}`: {p.text}",
+            p.span.end_line,
+            p.span.end_column,
+        ),
+    )
+
+
+def _at(span: Span | None, s: ScenarioResult) -> tuple[str, int, int]:
+    """A span's place; without one, line 1 of the scenario file."""
+    if span is None:
+        return s.file, 1, 1
+    return span.file, max(span.line, 1), max(span.column, 1)
+
+
+def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
+    if p.because:
+        first = p.because[0]
+        file, line, col = first.file, max(first.line, 1), max(first.column, 1)
+    else:
+        file, line, col = s.file, 1, 1
+    details = []
+    if p.responsible:
+        details.append("responsible: " + ", ".join(p.responsible))
+    if p.because:
+        details.append("because " + ", ".join(_because(b) for b in p.because))
+    elif p.note:
+        details.append(p.note)
+    if p.amended_by:
+        details.append("amended by " + ", ".join(p.amended_by))
+    if p.interpreted_by:
+        details.append(f"read as {p.interpreted_by}")
+    where = f" (provision at {p.span.file}:{p.span.line})" if p.span else ""
+    prefix = "" if p.binding else "warning, not binding: "
+    tail = f" [{'; '.join(details)}]" if details else ""
+    return Finding(
+        kind=VIOLATED,
+        level="error" if p.binding else "warning",
+        file=file,
+        line=line,
+        column=col,
+        verdict="violated",
+        subject=p.id,
+        message=f"{s.id}: {prefix}{p.text}{where}{tail}",
+        title=f"{s.id}: {p.id} violated",
+        scenario=s,
+        provision=p,
+        rule=p.id,
+        related=tuple(_related_provision(p)) + tuple(_related_because(b) for b in p.because[1:]),
+    )
+
+
+def scenario_findings(s: ScenarioResult) -> list[Finding]:
+    out: list[Finding] = []
+    by_id = {p.id: p for p in s.provisions}
+    if s.verdict != "incoherent":
+        out.extend(_violated(s, p) for p in s.provisions if p.verdict == "violated")
+    if s.joint is not None:
+        file, line, col = _at(None, s)
+        if s.joint.because:
+            b = s.joint.because[0]
+            file, line, col = b.file, max(b.line, 1), max(b.column, 1)
+        given = ", ".join(_because(b) for b in s.joint.because) or "no report"
+        related: list[Related] = []
+        for pid in s.joint.provisions:
+            if pid in by_id:
+                related.extend(_related_provision(by_id[pid]))
+        out.append(
+            Finding(
+                kind=JOINT,
+                level="error",
+                file=file,
+                line=line,
+                column=col,
+                verdict="violation",
+                subject=s.id,
+                message=(
+                    "no world keeps these provisions together: "
+                    + ", ".join(s.joint.provisions)
+                    + f" [given {given}]"
+                ),
+                title=f"{s.id}: joint violation",
+                scenario=s,
+                rule="joint-violation",
+                related=tuple(related),
+            )
+        )
+    for m in s.mismatches:
+        file, line, col = _at(m.span or s.span, s)
+        what = "scenario verdict" if m.what == "verdict" else f"provision {m.what}"
+        prov = by_id.get(m.what) if m.what != "verdict" else None
+        out.append(
+            Finding(
+                kind=MISMATCH,
+                level="error",
+                file=file,
+                line=line,
+                column=col,
+                verdict=m.actual,
+                subject=s.id if m.what == "verdict" else m.what,
+                message=f"{s.id}: expected {what} {m.expected}, got {m.actual}",
+                title=f"{s.id}: expectation not met",
+                scenario=s,
+                provision=prov,
+                rule="expectation",
+                related=_related_provision(prov) if prov is not None else (),
+            )
+        )
+    if not s.has_expect and s.verdict not in ("consistent", "unknown"):
+        file, line, col = _at(s.span, s)
+        out.append(
+            Finding(
+                kind=NO_EXPECT,
+                level="error",
+                file=file,
+                line=line,
+                column=col,
+                verdict=s.verdict,
+                subject=s.id,
+                message=f"{s.id}: verdict {s.verdict}, no expect (without one, only consistent passes)",
+                title=f"{s.id}: {s.verdict}",
+                scenario=s,
+                rule="expectation",
+            )
+        )
+    for i, conflict in enumerate(s.conflicts, 1):
+        file, line, col = _at(None, s)
+        if conflict:
+            file, line, col = conflict[0].file, max(conflict[0].line, 1), max(conflict[0].column, 1)
+        reports = ", ".join(_because(b) for b in conflict)
+        out.append(
+            Finding(
+                kind=CONFLICT,
+                level="error",
+                file=file,
+                line=line,
+                column=col,
+                verdict="incoherent",
+                subject=s.id,
+                message=f"{s.id}: conflict {i}: these reports cannot all be true: {reports}",
+                title=f"{s.id}: incoherent reports",
+                scenario=s,
+                rule="incoherent",
+                related=tuple(_related_because(b) for b in conflict[1:]),
+            )
+        )
+    if s.verdict == "unknown":
+        file, line, col = _at(s.span, s)
+        out.append(
+            Finding(
+                kind=UNKNOWN,
+                level="warning",
+                file=file,
+                line=line,
+                column=col,
+                verdict="unknown",
+                subject=s.id,
+                message=f"{s.id}: solver gave up: {s.reason or 'no reason given'}",
+                title=f"{s.id}: solver gave up",
+                scenario=s,
+                rule="unknown",
+            )
+        )
+    return out
+
+
+def input_findings(run: RunResult) -> list[Finding]:
+    out: list[Finding] = []
+    for err in run.errors:
+        for d in err.diagnostics:
+            message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+            out.append(
+                Finding(
+                    kind=INPUT_ERROR,
+                    level="error" if d.severity.value == "error" else "warning",
+                    file=d.span.file,
+                    line=max(d.span.line, 1),
+                    column=max(d.span.column, 1),
+                    verdict="error",
+                    subject=d.code,
+                    message=message,
+                    title=f"{d.code}: input error",
+                    rule=d.code,
+                    related=tuple(
+                        Related(r.file, max(r.line, 1), max(r.column, 1), "related")
+                        for r in d.related
+                    ),
+                )
+            )
+    return out
+
+
+def findings(run: RunResult, *, quiet: bool = False, inputs: bool = True) -> list[Finding]:
+    """Every finding of a run, scenarios in run order, then input errors.
+
+    `quiet` leaves out the findings of scenarios that passed.
+    """
+    out: list[Finding] = []
+    for s in run.scenarios:
+        if quiet and s.passed and s.verdict != "unknown":
+            continue
+        out.extend(scenario_findings(s))
+    if inputs:
+        out.extend(input_findings(run))
+    return out
+
+
+def compact_line(f: Finding) -> str:
+    return f"{f.file}:{f.line}:{f.column}: {f.verdict} {f.subject} {one_line(f.message)}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_compact(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+    lines = [compact_line(f) for f in findings(run, quiet=quiet, inputs=False)]
+    lines.append(summary_line(run))
+    return "\n".join(lines) + "\n"

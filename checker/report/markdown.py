@@ -1,0 +1,89 @@
+"""The `markdown` format: a summary table for CI job pages (GitHub's job summary and the like).
+
+A heading with the summary line, then one row per scenario:
+`| scenario | verdict | result | violated provisions |`, a totals line, the
+unmet expectations of failed scenarios, and the files that could not be judged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.report.text import summary_line
+from checker.results import RunResult, ScenarioResult
+
+HEADER = "| scenario | verdict | result | violated provisions |"
+RULE = "|---|---|---|---|"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: one line; pipes, backslashes and HTML escaped."""
+    text = " ".join(text.split())
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: str) -> str:
+    """Inline code for a name; names with backticks fall back to plain escaped text."""
+    return f"`{text}`" if "`" not in text else cell(text)
+
+
+def result_of(s: ScenarioResult) -> str:
+    if s.verdict == "unknown":
+        return "❔ unknown"
+    return "✅ pass" if s.passed else "❌ fail"
+
+
+def violated_cell(s: ScenarioResult) -> str:
+    names = []
+    for p in s.provisions:
+        if p.verdict != "violated":
+            continue
+        names.append(code(p.id) + ("" if p.binding else " (goal)"))
+    if s.verdict == "incoherent" and names:
+        return "under the first reading: " + ", ".join(names)
+    if not names and s.joint is not None:
+        return "jointly: " + ", ".join(code(pid) for pid in s.joint.provisions)
+    return ", ".join(names) or "—"
+
+
+def _row(s: ScenarioResult) -> str:
+    scenario = f"{code(s.id)}<br>{cell(s.file)}"
+    return f"| {scenario} | {cell(s.verdict)} | {result_of(s)} | {violated_cell(s)} |"
+
+
+def totals_line(run: RunResult) -> str:
+    n = len(run.scenarios)
+    return f"**Total: {n} scenario{'s' if n != 1 else ''}: {summary_line(run)}**"
+
+
+def render_markdown(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+    """`quiet` keeps only the rows of scenarios that did not pass."""
+    lines = [f"## checker: {summary_line(run)}", ""]
+    rows = [s for s in run.scenarios if not (quiet and s.passed and s.verdict != "unknown")]
+    if rows:
+        lines += [HEADER, RULE, *(_row(s) for s in rows), ""]
+    lines += [totals_line(run), ""]
+    failed = [s for s in run.scenarios if not s.passed or s.verdict == "unknown"]
+    if failed:
+        lines += ["### Not passed", ""]
+        for s in failed:
+            if s.verdict == "unknown":
+                why = [f"solver gave up: {s.reason or 'no reason given'}"]
+            elif s.mismatches:
+                why = [
+                    f"expected {'verdict' if m.what == 'verdict' else code(m.what)} "
+                    f"{m.expected}, got {m.actual}"
+                    for m in s.mismatches
+                ]
+            else:
+                why = [f"verdict {s.verdict}, no expect"]
+            lines.append(f"- {code(s.id)} ({cell(s.file)}): " + "; ".join(cell(w) for w in why))
+        lines.append("")
+    if run.errors:
+        lines += ["### Files that could not be judged", ""]
+        for e in run.errors:
+            for d in e.diagnostics:
+                lines.append(f"- {cell(str(d.span))}: {cell(d.message)} [{d.code}]")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,192 @@
+"""The `sarif` format: SARIF 2.1.0 for code-scanning tabs.
+
+One run of the tool `checker`. Results (`results: []` when there is nothing):
+
+- one per violated provision, rule id = the provision id, level `error`
+  (`warning` when the provision is not binding), located at the first report
+  that proves it, the provision and the other proving reports as related
+  locations;
+- one per failed expectation (rule `expectation`), at its place in `expect`;
+  a scenario without `expect` whose verdict is not `consistent` is one too;
+- a violation no single provision shows (rule `joint-violation`), a scenario
+  the solver gave up on (rule `unknown`);
+- one per input error, rule id = the diagnostic code.
+
+`rules` lists every rule a result uses, provisions first as they appear.
+URIs are the paths as shown to the user (relative to the working directory
+when below it), `region.startLine` is always set.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from checker import __version__, codes
+from checker.report.compact import CONFLICT, VIOLATED, Finding, Related, findings
+from checker.results import ProvisionResult, RunResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/agreement-checker/"
+_TEXT_LIMIT = 120
+
+_BUILTIN_RULES = {
+    "expectation": (
+        "a scenario's `expect` is not met",
+        "A scenario passes when every stated expectation holds; without `expect` "
+        "it passes only when its verdict is consistent (SPEC §4.4).",
+    ),
+    "joint-violation": (
+        "provisions that cannot all be kept together",
+        "No compatible world keeps every binding provision at once, "
+        "though no single provision is violated.",
+    ),
+    "unknown": (
+        "the solver gave up",
+        "The solver reached its time or resource limit on this scenario.",
+    ),
+}
+
+
+def artifact_uri(path: str) -> str:
+    """A path as a URI reference: relative paths stay relative, absolute become `file:`."""
+    posix = path.replace("\\", "/")
+    if PurePosixPath(posix).is_absolute() or PurePath(path).is_absolute():
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix, safe="/:")
+    return quote(posix, safe="/")
+
+
+def truncate(text: str, limit: int = _TEXT_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _region(
+    line: int, column: int, end_line: int | None = None, end_column: int | None = None
+) -> dict[str, int]:
+    region: dict[str, int] = {"startLine": max(line, 1), "startColumn": max(column, 1)}
+    if end_line is not None and end_line >= region["startLine"]:
+        region["endLine"] = end_line
+        if end_column is not None and end_column >= 1:
+            if end_line > region["startLine"] or end_column >= region["startColumn"]:
+                region["endColumn"] = end_column
+    return region
+
+
+def _location(file: str, line: int, column: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": artifact_uri(file)},
+            "region": _region(line, column, extra.get("end_line"), extra.get("end_column")),
+        }
+    }
+
+
+def _related(i: int, r: Related) -> dict[str, Any]:
+    loc = _location(r.file, r.line, r.column, end_line=r.end_line, end_column=r.end_column)
+    loc["id"] = i
+    loc["message"] = {"text": r.message}
+    return loc
+
+
+def _provision_rule(p: ProvisionResult, terms: str) -> dict[str, Any]:
+    props: dict[str, Any] = {"form": p.form, "binding": p.binding, "terms": terms}
+    if p.point is not None:
+        props["point"] = p.point
+    if p.window:
+        props["window"] = p.window
+    return {
+        "id": p.id,
+        "name": p.id,
+        "shortDescription": {"text": truncate(p.text) or p.id},
+        "fullDescription": {"text": p.text or p.id},
+        "defaultConfiguration": {"level": "error" if p.binding else "warning"},
+        "properties": props,
+    }
+
+
+def _other_rule(rule: str) -> dict[str, Any]:
+    if rule in _BUILTIN_RULES:
+        short, full = _BUILTIN_RULES[rule]
+    elif rule in codes.REGISTRY:
+        short, full = codes.REGISTRY[rule].summary, codes.REGISTRY[rule].template
+    else:
+        short, full = rule, rule
+    return {
+        "id": rule,
+        "name": rule,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+    }
+
+
+def _result(f: Finding, rule_index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": f.level,
+        "message": {"text": f.message},
+        "locations": [_location(f.file, f.line, f.column)],
+    }
+    if f.related:
+        result["relatedLocations"] = [_related(i, r) for i, r in enumerate(f.related, 1)]
+    props: dict[str, Any] = {"verdict": f.verdict}
+    if f.scenario is not None:
+        props["scenario"] = f.scenario.id
+        props["terms"] = f.scenario.terms
+        props["asOf"] = f.scenario.as_of
+    if f.provision is not None and f.provision.responsible:
+        props["responsible"] = list(f.provision.responsible)
+    result["properties"] = props
+    return result
+
+
+def sarif_document(run: RunResult) -> dict[str, Any]:
+    chosen = [f for f in findings(run) if f.kind != CONFLICT]
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for f in chosen:
+        if f.rule in index:
+            continue
+        if f.kind == VIOLATED and f.provision is not None and f.scenario is not None:
+            rule = _provision_rule(f.provision, f.scenario.terms)
+        else:
+            rule = _other_rule(f.rule)
+        index[f.rule] = len(rules)
+        rules.append(rule)
+    results = [_result(f, index[f.rule]) for f in chosen]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "checker",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": {
+                    "summary": {
+                        "scenarios": len(run.scenarios),
+                        "passed": run.passed,
+                        "failed": run.failed,
+                        "unknown": run.unknown,
+                        "errors": len(run.errors),
+                    }
+                },
+            }
+        ],
+    }
+
+
+def render_sarif(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+    """The whole document whatever `quiet` says: code scanning wants every result."""
+    return json.dumps(sarif_document(run), indent=2, ensure_ascii=False) + "\n"
