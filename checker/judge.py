@@ -240,13 +240,16 @@ class Judge:
             return (p.responsible,)
         index = self.world.index
         by_party: dict[str, set[int]] = {}
-        for slot, _ in c.culprits:
+        # the proof is made of reports: unreported (phantom) events could breach too,
+        # but no world needs them to, so they name no one
+        culprits = [(s, cond) for s, cond in c.culprits if not s.phantom]
+        for slot, _ in culprits:
             for code in slot.actor.dom:
                 by_party.setdefault(self.party_of(index.name("actor", code)), set()).add(code)
         found = []
         for party in sorted(by_party):
             codes = frozenset(by_party[party])
-            blamed = sym.Or(*(sym.And(cond, sym.cat_in(s.actor, codes)) for s, cond in c.culprits))
+            blamed = sym.Or(*(sym.And(cond, sym.cat_in(s.actor, codes)) for s, cond in culprits))
             if blamed is False:
                 continue
             q = z3.Bool(f"blame:{p.id}:{party}")
