@@ -57,12 +57,24 @@ class Finding:
     column: int
     verdict: str  # the verdict found: of the provision, the scenario, or "error"
     subject: str  # a provision id, the scenario id, or a diagnostic code
-    message: str
+    message: str  # without the scenario id (see `text`)
     title: str
     scenario: ScenarioResult | None = None
     provision: ProvisionResult | None = None
     rule: str = ""  # the SARIF rule id
     related: tuple[Related, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        """The message, prefixed by the scenario id when the subject is not the scenario."""
+        if self.scenario is None or self.subject == self.scenario.id:
+            return self.message
+        return f"{self.scenario.id}: {self.message}"
+
+    @property
+    def full_text(self) -> str:
+        """The message, always prefixed by the scenario id (for formats without a subject)."""
+        return self.message if self.scenario is None else f"{self.scenario.id}: {self.message}"
 
 
 def _because(b: Because) -> str:
@@ -125,7 +137,7 @@ def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
         column=col,
         verdict="violated",
         subject=p.id,
-        message=f"{s.id}: {prefix}{p.text}{where}{tail}",
+        message=f"{prefix}{p.text}{where}{tail}",
         title=f"{s.id}: {p.id} violated",
         scenario=s,
         provision=p,
@@ -182,7 +194,7 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 column=col,
                 verdict=m.actual,
                 subject=s.id if m.what == "verdict" else m.what,
-                message=f"{s.id}: expected {what} {m.expected}, got {m.actual}",
+                message=f"expected {what} {m.expected}, got {m.actual}",
                 title=f"{s.id}: expectation not met",
                 scenario=s,
                 provision=prov,
@@ -201,7 +213,7 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 column=col,
                 verdict=s.verdict,
                 subject=s.id,
-                message=f"{s.id}: verdict {s.verdict}, no expect (without one, only consistent passes)",
+                message=f"verdict {s.verdict}, no expect (without one, only consistent passes)",
                 title=f"{s.id}: {s.verdict}",
                 scenario=s,
                 rule="expectation",
@@ -221,7 +233,7 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 column=col,
                 verdict="incoherent",
                 subject=s.id,
-                message=f"{s.id}: conflict {i}: these reports cannot all be true: {reports}",
+                message=f"conflict {i}: these reports cannot all be true: {reports}",
                 title=f"{s.id}: incoherent reports",
                 scenario=s,
                 rule="incoherent",
@@ -239,7 +251,7 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 column=col,
                 verdict="unknown",
                 subject=s.id,
-                message=f"{s.id}: solver gave up: {s.reason or 'no reason given'}",
+                message=f"solver gave up: {s.reason or 'no reason given'}",
                 title=f"{s.id}: solver gave up",
                 scenario=s,
                 rule="unknown",
@@ -290,7 +302,7 @@ def findings(run: RunResult, *, quiet: bool = False, inputs: bool = True) -> lis
 
 
 def compact_line(f: Finding) -> str:
-    return f"{f.file}:{f.line}:{f.column}: {f.verdict} {f.subject} {one_line(f.message)}"
+    return f"{f.file}:{f.line}:{f.column}: {f.verdict} {f.subject} {one_line(f.text)}"
 
 
 def one_line(text: str) -> str:

@@ -24,8 +24,8 @@ def cell(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """Inline code for a name; names with backticks fall back to plain escaped text."""
-    return f"`{text}`" if "`" not in text else cell(text)
+    """Inline code for a name; a name with a backtick or a pipe falls back to escaped text."""
+    return f"`{text}`" if not any(c in text for c in "`|\n") else cell(text)
 
 
 def result_of(s: ScenarioResult) -> str:

@@ -92,9 +92,7 @@ def _related(i: int, r: Related) -> dict[str, Any]:
 
 
 def _provision_rule(p: ProvisionResult, terms: str) -> dict[str, Any]:
-    props: dict[str, Any] = {"form": p.form, "binding": p.binding, "terms": terms}
-    if p.point is not None:
-        props["point"] = p.point
+    props: dict[str, Any] = {"form": p.form, "point": p.point, "binding": p.binding, "terms": terms}
     if p.window:
         props["window"] = p.window
     return {
@@ -127,7 +125,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": f.level,
-        "message": {"text": f.message},
+        "message": {"text": f.full_text},
         "locations": [_location(f.file, f.line, f.column)],
     }
     if f.related:
