@@ -74,9 +74,11 @@ class Session:
             if left <= 0:
                 return Unknown("time limit reached")
             self.solver.set("timeout", max(1, int(left * 1000)))
-        if self.record:
-            self.smt2.append(self.to_smt2(assumptions))
+        question = self.to_smt2(assumptions) if self.record else None
         answer = self.solver.check(*assumptions)
+        if question is not None:
+            # the answer rides along so another solver's can be compared with it
+            self.smt2.append(f"; z3: {answer}\n(set-logic ALL)\n{question}")
         if answer == z3.sat:
             return Sat(self.solver.model())
         if answer == z3.unsat:
@@ -153,4 +155,11 @@ class Session:
         body = self.solver.to_smt2()
         names = " ".join(a.sexpr() for a in assumptions)
         lines = [ln for ln in body.splitlines() if not ln.startswith("(check-sat")]
+        # a literal no assertion mentions is not declared by Z3's printer
+        atoms = sorted({(a.arg(0) if z3.is_not(a) else a).sexpr() for a in assumptions})
+        lines[1:1] = [
+            f"(declare-fun {atom} () Bool)"
+            for atom in atoms
+            if f"(declare-fun {atom} () Bool)" not in body
+        ]
         return "\n".join([*lines, f"(check-sat-assuming ({names}))", ""])
