@@ -190,3 +190,78 @@ def test_version_and_console_scripts() -> None:
 def test_shipped_library_passes() -> None:
     proc = run("check", "-q", "scenarios")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _library(tmp: Path, count: int) -> Path:
+    lib = tmp / "lib"
+    (lib / "sub").mkdir(parents=True)
+    for i in range(count):
+        folder = lib / "sub" if i % 3 == 0 else lib
+        body = PASSING if i % 2 == 0 else "reports: []\n"
+        scenario(folder, f"s{i:02d}", body, "  verdict: consistent\n")
+    return lib
+
+
+def test_shards_cover_every_file_exactly_once(tmp_path: Path) -> None:
+    from checker.api import discover, shard
+
+    lib = _library(tmp_path, 11)
+    files, _ = discover([lib])
+    for n in (1, 2, 3, 4, 12):
+        parts = [shard(files, (i, n)) for i in range(1, n + 1)]
+        flat = [f for part in parts for f in part]
+        assert sorted(flat) == sorted(files) and len(flat) == len(set(flat))
+    assert run("check", "--shard", "0/2", lib).returncode == 2
+    assert run("check", "--shard", "x", lib).returncode == 2
+
+
+def test_jobs_do_not_change_the_report(tmp_path: Path) -> None:
+    lib = _library(tmp_path, 7)
+    one = run("check", "--jobs", "1", "--format", "json", lib)
+    two = run("check", "--jobs", "2", "--format", "json", lib)
+    assert one.returncode == two.returncode == 1
+
+    def stable(text: str) -> object:
+        doc = json.loads(text)
+        for s in doc["scenarios"]:
+            s.pop("duration")
+        return doc
+
+    assert stable(one.stdout) == stable(two.stdout)
+    paths = [s["path"] for s in json.loads(one.stdout)["scenarios"]]
+    assert paths == sorted(paths) and len(paths) == 7
+
+
+def test_k_selects_by_id_or_path_and_x_stops_early(tmp_path: Path) -> None:
+    lib = _library(tmp_path, 6)
+    proc = run("check", "-k", "s04", lib)
+    assert "s04" in proc.stdout and "s02" not in proc.stdout
+    proc = run("check", "-x", "--jobs", "1", lib)
+    assert proc.returncode == 1
+    assert proc.stdout.rstrip().endswith("0 passed, 1 failed")  # lib/s01 fails first; nothing after
+
+
+def test_pyproject_config_and_flags_override(tmp_path: Path) -> None:
+    lib = _library(tmp_path, 3)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.checker]\npaths = ["{lib}"]\njobs = 1\nformat = "json"\nexit-zero = true\n'
+    )
+    shown = json.loads(run("check", "--show-config", cwd=tmp_path).stdout)
+    assert shown["paths"] == [str(lib)] and shown["formats"] == ["json"] and shown["exit_zero"]
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["summary"]["scenarios"] == 3
+    proc = run("check", "--format", "text", cwd=tmp_path)
+    assert "passed" in proc.stdout.splitlines()[-1]
+    (tmp_path / "pyproject.toml").write_text("[tool.checker]\njbos = 2\n")
+    proc = run("check", "--show-config", cwd=tmp_path)
+    assert proc.returncode == 3 and "did you mean `jobs`" in proc.stderr
+
+
+def test_pre_commit_hooks_file() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    ids = {h["id"] for h in hooks}
+    assert {"check-scenarios", "check-library", "lint-agreements"} <= ids
+    for h in hooks:
+        assert h["language"] == "python" and h["entry"].split()[0] in ("check", "checker")
