@@ -253,3 +253,38 @@ def load_terms_in_force(
         return None, diags.sorted()
     minute = tu.window_until(as_of, resolver.main.zone) if as_of else None
     return resolver.resolve(minute, interpretation), diags.sorted()
+
+
+def explain_provision(
+    path: Path | str, pid: str, *, as_of: str | None = None, interpretation: str | None = None
+):  # type: ignore[no-untyped-def]
+    """((scenario result, the provision's result, reports fulfilling it), diagnostics)."""
+    from checker.diagnostics import Span
+    from checker.explain import fulfilled_by
+    from checker.judge import Judge
+
+    p = Path(path)
+    diags = Diagnostics()
+    loaded = load_scenario(p, diags, display=display_path(p))
+    scenario = (
+        resolve_scenario(loaded, diags, TermsCache(), Overrides(None, as_of, None, interpretation))
+        if loaded
+        else None
+    )
+    if scenario is None or diags.has_errors:
+        return None, diags.sorted()
+    ids = [x.id for x in scenario.terms.provisions]
+    if pid not in ids:
+        from checker.diagnostics import did_you_mean
+
+        diags.add("R208", Span(display_path(p), 1, 1), hint=did_you_mean(pid, ids), name=pid)
+        return None, diags.sorted()
+    judge = Judge(scenario, Options(explain=True))
+    result = judge.run()
+    compare_expectations(result, scenario)
+    mine = next(x for x in result.provisions if x.id == pid)
+    extra = ()
+    if mine.verdict == "complied" and mine.form in ("require", "achieve"):
+        extra = fulfilled_by(judge, pid, judge.report_lits)
+    provision = scenario.terms.provision(pid)
+    return (result, mine, extra, provision), diags.sorted()

@@ -153,7 +153,12 @@ def run_check(
         overrides=Overrides(
             Path(config.terms) if config.terms else None, as_of, as_known_on, config.interpretation
         ),
-        judge=Options(timeout=config.timeout, rlimit=config.rlimit or None, dump_smt2=dump_smt2),
+        judge=Options(
+            timeout=config.timeout,
+            rlimit=config.rlimit or None,
+            dump_smt2=dump_smt2,
+            explain=explain,
+        ),
         select=select,
         jobs=max(1, int(config.jobs)),
         shard=_parse_shard(shard) if shard else None,
@@ -251,6 +256,27 @@ def lint(paths: Paths) -> None:
     if errors:
         sys.stderr.write(f"{errors} error{'s' if errors != 1 else ''}\n")
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command("explain")
+def explain_command(
+    scenario: Annotated[Path, typer.Argument(help="A scenario file.")],
+    provision: Annotated[str, typer.Argument(help="A provision id of its terms.")],
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    interpretation: Annotated[str | None, typer.Option("--interpretation")] = None,
+) -> None:
+    """The full reasoning for one provision in one scenario."""
+    from checker.api import explain_provision
+    from checker.report import render_diagnostics
+    from checker.report.text import render_reasoning
+
+    outcome, diags = explain_provision(
+        scenario, provision, as_of=as_of, interpretation=interpretation
+    )
+    sys.stderr.write(render_diagnostics(diags))
+    if outcome is None:
+        raise typer.Exit(EXIT_INPUT)
+    sys.stdout.write(render_reasoning(*outcome))
 
 
 @app.command("schema")

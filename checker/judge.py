@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import z3
@@ -36,6 +36,7 @@ class Options:
     phantoms: int | None = None  # open world: unreported-event slots (None: decided per scenario)
     dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
     core_budget: int = 400  # solver calls per minimal explanation (deterministic)
+    explain: bool = False  # explain `open` verdicts with two worlds (SPEC §4.3)
 
 
 MAX_PHANTOMS = 10
@@ -155,6 +156,13 @@ class Judge:
             result.provisions = [self._provision(c, chosen, explain=False) for c in self.compiled]
             return
         result.provisions = [self._provision(c, lits) for c in self.compiled]
+        if self.opts.explain:
+            from checker.explain import explain_open
+
+            result.provisions = [
+                replace(p, explanation=explain_open(self, p.id, lits)) if p.verdict == "open" else p
+                for p in result.provisions
+            ]
         verdict, joint = self._joint(lits, result.provisions)
         result.verdict = verdict
         result.joint = joint
@@ -188,7 +196,7 @@ class Judge:
             if not core:
                 note = _unprompted_note(p, self.sc.world)
             responsible = self._responsible(c, lits)
-        elif p.responsible not in (None, "actor"):
+        elif p.responsible not in (None, "actor") and p.form != "unformalized":
             responsible = (str(p.responsible),)
         return ProvisionResult(
             id=p.id,

@@ -116,17 +116,23 @@ def report_validation_error(
             value = path[-1]
             e = {**e, "_at_key": True}
         key = path
+        if e["type"] == "missing" and loc and _walk(doc_value(doc, base), loc[:-1])[2]:
+            # A key missing from a mapping reached without any union (every part of
+            # the path indexes the data) is a problem of its own: keep it beside
+            # the other problems of that mapping, one per missing key.
+            key = (*path, f"<missing {loc[-1]}>")
         current = best.get(key)
         rank = _PREFERENCE.get(e["type"], 5)
         if current is None or rank < _PREFERENCE.get(current["type"], 5):
-            best[key] = {**e, "_value": value, "_consumed": consumed}
+            best[key] = {**e, "_value": value, "_consumed": consumed, "_path": path}
     # A union reports every member's failure; the deepest path is the real one.
-    deepest = {
-        path: e
-        for path, e in best.items()
-        if not any(len(other) > len(path) and other[: len(path)] == path for other in best)
-    }
-    for path, e in sorted(deepest.items(), key=lambda kv: doc.span(base + kv[0]).line):
+    deepest = [
+        e
+        for key, e in best.items()
+        if not any(len(other) > len(key) and other[: len(key)] == key for other in best)
+    ]
+    for e in sorted(deepest, key=lambda e: doc.span(base + e["_path"]).line):
+        path = e["_path"]
         full = base + path
         kind = e["type"]
         if kind == "extra_forbidden":

@@ -22,6 +22,24 @@ class Because:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One attribute of one event that differs between two worlds."""
+
+    event: str  # the report id, or "an unreported event"
+    attribute: str
+    keeping: str  # its value in the world that keeps the provision
+    breaching: str
+
+
+@dataclass(frozen=True)
+class OpenExplanation:
+    """Why a provision is `open`: the facts that differ and the reports that decide."""
+
+    facts: tuple[Fact, ...]
+    deciding: tuple[Because, ...]
+
+
+@dataclass(frozen=True)
 class ProvisionResult:
     id: str
     point: str | None
@@ -36,6 +54,7 @@ class ProvisionResult:
     because: tuple[Because, ...] = ()
     note: str | None = None  # e.g. "no report needed: the closed world and the initial state"
     span: Span | None = None
+    explanation: OpenExplanation | None = None
 
 
 @dataclass(frozen=True)

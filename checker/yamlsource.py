@@ -128,6 +128,11 @@ def _span(file: str, node: Node) -> Span:
     return Span(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
 
+def _shown_tag(tag: str) -> str:
+    """A tag as users write it: `!!python/object`, not `tag:yaml.org,2002:python/object`."""
+    return "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+
+
 def _mark_span(file: str, mark: yaml.Mark | None) -> Span:
     if mark is None:
         return Span(file, 1, 1)
@@ -191,7 +196,7 @@ class _Builder:
         else:
             self.doc.spans[path] = span
         if node.tag != _PLAIN and node.tag not in _ALLOWED_TAGS:
-            self.diags.add("Y006", span, tag=node.tag)
+            self.diags.add("Y006", span, tag=_shown_tag(node.tag))
             return None
         self.depth += 1
         try:
@@ -211,7 +216,7 @@ class _Builder:
                 self.diags.add("Y011", _span(self.file, key_node))
                 continue
             if key_node.tag != _PLAIN and key_node.tag not in _ALLOWED_TAGS:
-                self.diags.add("Y006", _span(self.file, key_node), tag=key_node.tag)
+                self.diags.add("Y006", _span(self.file, key_node), tag=_shown_tag(key_node.tag))
                 continue
             key = str(key_node.value)
             if key == "<<" and key_node.tag == _PLAIN:

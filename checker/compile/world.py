@@ -284,9 +284,7 @@ def build_world(scenario: Scenario, phantoms: int) -> World:
     # SPEC §4.1: a world's events are at or before the end of as_of. A report dated
     # wholly after it is not known yet (so a library can be judged at an earlier
     # --as-of); one whose date reaches past it happened by as_of.
-    events = [
-        r for r in scenario.reports if isinstance(r, EventReport) and r.lo <= scenario.as_of
-    ]
+    events = [r for r in scenario.reports if isinstance(r, EventReport) and r.lo <= scenario.as_of]
     slot_of: dict[str, Slot] = {}
     for group in _groups(events):
         slot = _report_slot(w, group, len(w.slots))
@@ -327,9 +325,7 @@ def _report_slot(w: World, group: list[EventReport], order: int) -> Slot:
         f"place:{name}",
         frozenset().union(*(w.index.codes_of("place", r.place.values) for r in group)),
     )
-    t = w.time_var(
-        f"time:{name}", min(r.lo for r in group), min(w.as_of, max(r.hi for r in group))
-    )
+    t = w.time_var(f"time:{name}", min(r.lo for r in group), min(w.as_of, max(r.hi for r in group)))
     types: dict[str, FieldType] = {}
     for k in sorted(kinds):
         for fname, ft in terms.kind_defs[k].fields.items():

@@ -50,6 +50,20 @@ def scenario_json(s: ScenarioResult) -> dict[str, Any]:
                 "window": p.window,
                 "because": [_because(b) for b in p.because],
                 "note": p.note,
+                "explanation": None
+                if p.explanation is None
+                else {
+                    "facts": [
+                        {
+                            "event": f.event,
+                            "attribute": f.attribute,
+                            "keeping": f.keeping,
+                            "breaching": f.breaching,
+                        }
+                        for f in p.explanation.facts
+                    ],
+                    "deciding": [_because(b) for b in p.explanation.deciding],
+                },
             }
             for p in s.provisions
         ],

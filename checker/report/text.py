@@ -41,6 +41,14 @@ def render_scenario(s: ScenarioResult, *, verbose: bool = False, quiet: bool = F
             notes.append("goal, not binding")
         tail = f"  ({'; '.join(notes)})" if notes else ""
         lines.append(f"  {p.id.ljust(width)}  {p.verdict}{tail}")
+        if p.explanation is not None:
+            lines.append("      kept in one world and breached in another; what differs:")
+            for f in p.explanation.facts:
+                lines.append(
+                    f"        {f.event}: {f.attribute} {f.keeping} (kept) vs {f.breaching} (breached)"
+                )
+            for b in p.explanation.deciding:
+                lines.append(f"      decided by the uncertainty of {_where(b)}")
         if p.verdict == "violated":
             for b in p.because:
                 lines.append(f"      because {_where(b)}")
@@ -77,4 +85,56 @@ def render_text(run: RunResult, *, verbose: bool = False, quiet: bool = False) -
     for s in run.scenarios:
         lines.extend(render_scenario(s, verbose=verbose, quiet=quiet))
     lines.append(summary_line(run))
+    return "\n".join(lines) + "\n"
+
+
+_MEANING = {
+    "violated": "every world compatible with the reports breaches it",
+    "complied": "every world compatible with the reports keeps it",
+    "pending": "no compatible world breaches it, and in some it is not yet due",
+    "open": "some compatible worlds keep it and others breach it",
+    "unformalized": "it is not formalized, so it is never checked",
+}
+
+
+def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[no-untyped-def]
+    """`checker explain`: everything known about one provision in one scenario."""
+    lines = [f"{scenario.file}: {scenario.id} (as of {scenario.as_of}, {scenario.world} world)"]
+    lines.append(f"provision {p.id}" + (f" (point {p.point})" if p.point else "") + f": {p.form}")
+    lines.append(f"  text: {p.text}")
+    if p.window:
+        lines.append(f"  window: {p.window}")
+    if provision is not None and provision.note:
+        lines.append(f"  modelling note: {provision.note}")
+    if p.amended_by:
+        lines.append("  amended by: " + ", ".join(p.amended_by))
+    if p.interpreted_by:
+        lines.append(f"  read as: {p.interpreted_by}")
+    if not p.binding:
+        lines.append("  a goal, not binding: it never makes the scenario fail")
+    lines.append(f"verdict: {p.verdict} — {_MEANING.get(p.verdict, '')}")
+    if p.responsible:
+        lines.append("  responsible: " + ", ".join(p.responsible))
+    if p.verdict == "violated":
+        if p.because:
+            lines.append(
+                "  these reports already force the breach (leaving out any one would not):"
+            )
+            lines.extend(f"    {_where(b)}" for b in p.because)
+        if p.note:
+            lines.append(f"  {p.note}")
+    if fulfilled:
+        lines.append("  these reports already fulfil it:")
+        lines.extend(f"    {_where(b)}" for b in fulfilled)
+    if p.explanation is not None:
+        lines.append("  what differs between a world that keeps it and one that breaches it:")
+        for f in p.explanation.facts:
+            lines.append(
+                f"    {f.event}: {f.attribute} {f.keeping} (kept) vs {f.breaching} (breached)"
+            )
+        lines.append("  the reports whose uncertainty decides it:")
+        lines.extend(f"    {_where(b)}" for b in p.explanation.deciding)
+    if p.verdict == "unformalized" and p.note:
+        lines.append(f"  why: {p.note}")
+    lines.append(f"scenario verdict: {scenario.verdict}")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ scenarios that use it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,19 @@ class TermsCache:
             self.resolvers[str(path.resolve())][1].extend(local.items)
             diags.extend(local.items)
         return self.resolved[key]
+
+
+def _shown(value: Any) -> str:
+    """A value as YAML flow text, for messages (not Python's repr)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _display(path: Path) -> str:
@@ -419,32 +433,58 @@ class ScenarioResolver:
         return TextAttr(None)
 
     def _attr(self, ft: FieldType, raw: Any, at: Where) -> Attr | None:
+        """An attribute value (possibly uncertain) -> the values it may take.
+
+        Problems are reported at the offending value: an item of `one_of`, a side
+        of `{min, max}`, or the whole value.
+        """
         if raw == "unknown":
             return self._unknown(ft)
+        field = str(at.path[-1])
+
+        def bad(where: Where, value: Any, expected: str | None = None) -> None:
+            self.diags.add(
+                "R205",
+                where.span,
+                field=field,
+                expected=expected or ft.describe(),
+                value=_shown(value),
+            )
+
+        one_of = isinstance(raw, dict) and "one_of" in raw
+        if one_of and (set(raw) != {"one_of"} or not isinstance(raw["one_of"], list)):
+            self.diags.add(
+                "S103", at.span, message="`one_of` takes a list of values, and only that"
+            )
+            return None
+        if one_of and not raw["one_of"]:
+            self.diags.add(
+                "S103", (at / "one_of").span, message="`one_of` needs at least one value"
+            )
+            return None
         if ft.kind in ("int", "number"):
-            return self._num(ft, raw, at)
+            return self._num(ft, raw, at, bad)
+        options: list[Any] = raw["one_of"] if one_of else raw if isinstance(raw, list) else [raw]
+
+        def spot(j: int) -> Where:
+            return at / "one_of" / j if one_of else at / j if isinstance(raw, list) else at
+
         if ft.kind == "bool":
-            options = raw["one_of"] if isinstance(raw, dict) and "one_of" in raw else [raw]
-            if not all(isinstance(o, bool) for o in options):
-                self.diags.add(
-                    "R205", at.span, field=at.path[-1], expected=ft.describe(), value=raw
-                )
-                return None
+            for j, o in enumerate(options):
+                if not isinstance(o, bool):
+                    bad(spot(j), o)
+                    return None
             return BoolAttr(frozenset(options))
         if ft.kind == "text":
-            if isinstance(raw, dict):
-                self.diags.add("R205", at.span, field=at.path[-1], expected="text", value=raw)
+            if isinstance(raw, dict | list):
+                bad(at, raw, "text")
                 return None
             return TextAttr(str(raw))
-        options = raw["one_of"] if isinstance(raw, dict) and set(raw) == {"one_of"} else raw
-        options_list = options if isinstance(options, list) else [options]
         values: set[str] = set()
-        for j, name in enumerate(options_list):
-            where = at / "one_of" / j if isinstance(raw, dict) else at
-            if isinstance(name, dict | list):
-                self.diags.add(
-                    "R205", where.span, field=at.path[-1], expected=ft.describe(), value=name
-                )
+        for j, name in enumerate(options):
+            where = spot(j)
+            if isinstance(name, dict | list) or name is None:
+                bad(where, name)
                 return None
             if ft.kind == "enum":
                 if str(name) not in ft.words:
@@ -467,36 +507,37 @@ class ScenarioResolver:
             values.add(found)
         return CatAttr(frozenset(values))
 
-    def _num(self, ft: FieldType, raw: Any, at: Where) -> NumAttr | None:
+    def _num(
+        self, ft: FieldType, raw: Any, at: Where, bad: Callable[[Where, Any], None]
+    ) -> NumAttr | None:
         integer = ft.kind == "int"
 
-        def bad() -> None:
-            self.diags.add("R205", at.span, field=at.path[-1], expected=ft.describe(), value=raw)
+        def ok(v: Any) -> bool:
+            return (
+                isinstance(v, int | float)
+                and not isinstance(v, bool)
+                and math.isfinite(v)
+                and (not integer or (v == int(v) and v >= 0))
+            )
 
         if isinstance(raw, dict) and set(raw) <= {"min", "max"}:
+            for side in ("min", "max"):
+                if raw.get(side) is not None and not ok(raw[side]):
+                    bad(at / side, raw[side])
+                    return None
             lo, hi = raw.get("min"), raw.get("max")
-        elif isinstance(raw, dict) and set(raw) == {"one_of"} and raw["one_of"]:
+        elif isinstance(raw, dict) and "one_of" in raw:
             nums = raw["one_of"]
-            if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in nums):
-                bad()
-                return None
+            for j, n in enumerate(nums):
+                if not ok(n):
+                    bad(at / "one_of" / j, n)
+                    return None
             lo, hi = min(nums), max(nums)
-        elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        elif ok(raw):
             lo = hi = raw
         else:
-            bad()
+            bad(at, raw)
             return None
-        for v in (lo, hi):
-            if v is None:
-                continue
-            if (
-                isinstance(v, bool)
-                or not isinstance(v, int | float)
-                or not math.isfinite(v)
-                or (integer and (v != int(v) or v < 0))
-            ):
-                bad()
-                return None
         if lo is not None and hi is not None and lo > hi:
             self.diags.add("T303", at.span, detail=f"min {lo} > max {hi}")
             return None

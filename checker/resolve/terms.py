@@ -41,6 +41,7 @@ from checker.models.terms import TermsFile
 from checker.resolve.common import Where, timed
 from checker.resolve.match import Lexicon, resolve_match, resolve_names, resolve_state_cond
 from checker.resolve.names import Vocabulary, close_hierarchy
+from checker.yamlsource import YamlDoc
 
 LoadTerms = Callable[[Path, Diagnostics], "Loaded[TermsFile] | None"]
 END_KEYS = ("until", "by", "before")
@@ -129,16 +130,19 @@ class TermsResolver:
         out: dict[str, Entity] = {}
         link = "is_a" if section == "events" else "part_of"
         spans = self.parent_spans.setdefault(section, {})
-        dumps: dict[str, tuple[Any, str]] = {}
+        dumps: dict[str, tuple[Any, str, Span]] = {}
         for f in self.files:
             for eid, model in getattr(f.model, section).items():
                 where = f.at(section, eid)
                 dump = model.model_dump(by_alias=True)
                 if eid in dumps:
                     if dumps[eid][0] != dump:
-                        self.diags.add("R207", where.key_span, name=eid, other=dumps[eid][1])
+                        first = dumps[eid]
+                        self.diags.add(
+                            "R207", where.key_span, related=[first[2]], name=eid, other=first[1]
+                        )
                     continue
-                dumps[eid] = (dump, f.loaded.file)
+                dumps[eid] = (dump, f.loaded.file, where.key_span)
                 parents = getattr(model, "part_of", None) if section != "events" else model.is_a
                 if isinstance(parents, list):
                     spans[eid] = tuple((where / link / i).span for i in range(len(parents)))
@@ -480,6 +484,14 @@ class TermsResolver:
             if entry is None:
                 self._unknown_provision(pid, at / "changes" / pid, by_id)
                 continue
+            if "id" in keys:
+                self.diags.add(
+                    "R210",
+                    (at / "changes" / pid / "id").key_span,
+                    hint="remove the provision and add a new one",
+                    message="`changes` cannot change a provision's `id`",
+                )
+                keys = {k: v for k, v in keys.items() if k != "id"}
             if any(k in keys for k in END_KEYS):
                 for k in END_KEYS:
                     entry.raw.pop(k, None)
@@ -508,9 +520,29 @@ class TermsResolver:
         try:
             model = ProvisionModel.model_validate(e.raw)
         except ValidationError as err:
-            report_validation_error(err, e.at.doc, ProvisionModel, self.diags, e.at.path)
+            report_validation_error(err, _entry_doc(e), ProvisionModel, self.diags)
             return None
         return ProvisionBuilder(self, e, model).build()
+
+
+def _entry_doc(e: _Entry) -> YamlDoc:
+    """The provision as amended, as a document of its own for error positions.
+
+    Its keys may come from the provision, an amendment or an interpretation:
+    each keeps the position where it was written.
+    """
+    doc = YamlDoc(e.at.doc.file, e.raw)
+    doc.spans[()] = e.at.span
+    for key in e.raw:
+        w = e.where(key)
+        n = len(w.path)
+        for path, span in w.doc.spans.items():
+            if path[:n] == w.path:
+                doc.spans[(key, *path[n:])] = span
+        for path, span in w.doc.key_spans.items():
+            if path[:n] == w.path:
+                doc.key_spans[(key, *path[n:])] = span
+    return doc
 
 
 @dataclass

@@ -1,0 +1,138 @@
+"""Stage 5: explanations beyond proofs (SPEC §4.3) — for an `open` verdict, one compatible
+world that keeps the provision and one that breaches it, as the few facts that differ,
+and the reports whose uncertainty decides it.
+
+The breaching world is chosen as close to the keeping one as the solver allows: each
+uncertain report in turn is pinned to its keeping-world values while that stays
+satisfiable, so the reports left unpinned are the ones that decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import z3
+
+from checker import timeutil as tu
+from checker.compile import sym
+from checker.compile.sym import Cat, Num
+from checker.compile.world import Slot
+from checker.judge import Judge
+from checker.results import Because, Fact, OpenExplanation
+from checker.solver import Sat
+
+
+def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
+    """A slot's attributes in a model, as text (only what can vary)."""
+    w = judge.world
+    out: dict[str, str] = {}
+    exists = model.eval(_expr(slot.exists), model_completion=True)
+    out["happened"] = "yes" if z3.is_true(exists) else "no"
+    if out["happened"] == "no":
+        return out
+    if not slot.t.exact:
+        minute = model.eval(slot.t.e, model_completion=True).as_long()  # type: ignore[union-attr]
+        out["time"] = tu.format_instant(minute, judge.sc.zone)
+    for name, value, ns in (
+        ("kind", slot.kind, "kind"),
+        ("actor", slot.actor, "actor"),
+        ("place", slot.place, "place"),
+    ):
+        if len(value.dom) > 1:
+            out[name] = _name(w.index.name(ns, _int(model, value)))
+    for fname, v in sorted(slot.fields.items()):
+        if isinstance(v, Num) and not isinstance(v.e, int | float):
+            out[fname] = str(model.eval(v.e, model_completion=True))
+        elif isinstance(v, Cat) and len(v.dom) > 1:
+            ns = w.index.namespace(slot.field_types[fname])
+            out[fname] = _name(w.index.name(ns, _int(model, v)))
+    return out
+
+
+def _expr(b: object) -> z3.BoolRef:
+    return z3.BoolVal(b) if isinstance(b, bool) else b  # type: ignore[return-value]
+
+
+def _int(model: z3.ModelRef, c: Cat) -> int:
+    if isinstance(c.e, int):
+        return c.e
+    return model.eval(c.e, model_completion=True).as_long()  # type: ignore[no-any-return]
+
+
+def _name(value: str) -> str:
+    return "someone/somewhere else" if value == "*other*" else value
+
+
+def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> object:
+    """A formula fixing the slot's uncertain attributes to their values in `model`."""
+    parts: list[object] = [
+        sym.Eq(_expr(slot.exists), model.eval(_expr(slot.exists), model_completion=True))
+    ]
+    if values.get("happened") == "yes":
+        if not slot.t.exact:
+            parts.append(slot.t.e == model.eval(slot.t.e, model_completion=True))  # type: ignore[operator]
+        for v in (slot.kind, slot.actor, slot.place, *slot.fields.values()):
+            e = v.e
+            if not isinstance(e, int | float):
+                parts.append(e == model.eval(e, model_completion=True))
+    return sym.And(*parts)  # type: ignore[arg-type]
+
+
+def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
+    keep_q = judge.questions[(pid, "keep")]
+    breach_q = judge.questions[(pid, "breach")]
+    if isinstance(keep_q, bool) or isinstance(breach_q, bool):
+        return None
+    keep = judge.session.check([*lits, keep_q])
+    if not isinstance(keep, Sat):
+        return None
+    keep_model = keep.model
+    uncertain = [s for s in judge.world.slots if _varies(s)]
+    keep_values = {s.name: _values(judge, s, keep_model) for s in uncertain}
+    pinned: list[z3.BoolRef] = []
+    for i, s in enumerate(uncertain):
+        lit = z3.Bool(f"pin:{pid}:{i}")
+        judge.session.add([sym.Implies(lit, _pin(judge, s, keep_values[s.name], keep_model))])  # type: ignore[arg-type]
+        if judge.session.sat([*lits, breach_q, *pinned, lit]):
+            pinned.append(lit)
+    breach = judge.session.check([*lits, breach_q, *pinned])
+    if not isinstance(breach, Sat):
+        return None
+    facts: list[Fact] = []
+    deciding: list[Because] = []
+    for s in uncertain:
+        before = keep_values[s.name]
+        after = _values(judge, s, breach.model)
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        if not changed:
+            continue
+        label = s.reports[0].id if s.reports else "an unreported event"
+        for k in changed:
+            facts.append(Fact(label, k, before.get(k, "-"), after.get(k, "-")))
+        for r in s.reports:
+            src = r.source.text if r.source else None
+            deciding.append(Because(r.id, r.span.file, r.span.line, r.span.column, src))
+    return OpenExplanation(tuple(facts), tuple(deciding))
+
+
+def _varies(s: Slot) -> bool:
+    if not isinstance(s.exists, bool) and s.phantom:
+        return True
+    return (
+        not s.t.exact
+        or any(len(v.dom) > 1 for v in (s.kind, s.actor, s.place))
+        or any(not isinstance(v.e, int | float) for v in s.fields.values())
+    )
+
+
+def fulfilled_by(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
+    """For a complied require/achieve: a minimal set of reports that forces its fulfilment."""
+    q = judge.questions.get((pid, "unfulfilled"))
+    if q is None or q is True:
+        return ()
+    if q is False:
+        return ()
+    core, _ = judge.session.minimal_core(
+        [q], list(lits), absent_false=judge.sc.world == "closed", budget=judge.opts.core_budget
+    )
+    return tuple(judge._because(core))
