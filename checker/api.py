@@ -7,6 +7,7 @@ file becomes a `FileError` and never stops the others from being judged.
 
 from __future__ import annotations
 
+import codecs
 import multiprocessing
 import re
 import sys
@@ -84,7 +85,13 @@ def _kind_hint(path: Path) -> str:
         return "scenario"
     if _TERMS_KEY.search(head):
         return "terms"
-    return "other"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(
+            head, final=False
+        )  # head may cut a character
+    except UnicodeDecodeError:
+        return "unknown"  # not text: report it rather than guess it is not a scenario
+    return "unknown" if b"\x00" in head else "other"
 
 
 def shard(files: list[Path], spec: tuple[int, int] | None) -> list[Path]:
