@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.diagnostics import Diagnostic, Diagnostics, Severity
@@ -184,14 +184,61 @@ def check_file(
     if opts.select and loaded is not None:
         if opts.select not in shown and opts.select not in loaded.model.scenario.id:
             return None
-    scenario = resolve_scenario(loaded, diags, cache, opts.overrides) if loaded else None
+    every_reading = opts.overrides.interpretation == ALL_READINGS
+    overrides = replace(opts.overrides, interpretation=None) if every_reading else opts.overrides
+    scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
     if scenario is None or diags.has_errors:
         if not diags.has_errors:
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
     result = judge(scenario, opts.judge)
     compare_expectations(result, scenario)
+    if every_reading and loaded is not None:
+        _judge_every_reading(result, scenario, loaded, diags, cache, opts)
+        if diags.has_errors:
+            return FileError(shown, [d for d in diags.sorted()])
     return result
+
+
+ALL_READINGS = "all"
+
+
+def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None:  # type: ignore[no-untyped-def]
+    """`--interpretation all`: judge under each interpretation too and mark what differs.
+
+    The result stays the scenario's own reading (what `expect` is checked against);
+    each provision lists the readings under which its verdict is different.
+    """
+    base = scenario.interpretation or "(none)"
+    verdicts: dict[str, dict[str, str]] = {base: {p.id: p.verdict for p in result.provisions}}
+    result.reading_verdicts = {base: result.verdict}
+    for name in scenario.terms.interpretations:
+        if name == scenario.interpretation:
+            continue
+        other = resolve_scenario(loaded, diags, cache, replace(opts.overrides, interpretation=name))
+        if other is None:
+            continue
+        judged = judge(other, opts.judge)
+        verdicts[name] = {p.id: p.verdict for p in judged.provisions}
+        result.reading_verdicts[name] = judged.verdict
+    result.provisions = [
+        replace(
+            p,
+            by_reading=tuple(
+                (name, v.get(p.id, "absent"))
+                for name, v in verdicts.items()
+                if v.get(p.id, "absent") != p.verdict
+            ),
+        )
+        for p in result.provisions
+    ]
+    extra = sorted(
+        {pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions}
+    )
+    for pid in extra:  # provisions that only some reading adds
+        result.by_reading_only[pid] = tuple(
+            (name, v[pid]) for name, v in verdicts.items() if pid in v
+        )
 
 
 def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ignore[no-untyped-def]

@@ -55,6 +55,9 @@ class ProvisionResult:
     note: str | None = None  # e.g. "no report needed: the closed world and the initial state"
     span: Span | None = None
     explanation: OpenExplanation | None = None
+    by_reading: tuple[
+        tuple[str, str], ...
+    ] = ()  # --interpretation all: (reading, its other verdict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class ScenarioResult:
     duration: float = 0.0
     checks: int = 0
     span: Span | None = None
+    # --interpretation all: the scenario verdict per reading, and provisions only some readings have
+    reading_verdicts: dict[str, str] = field(default_factory=dict)
+    by_reading_only: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:

@@ -265,3 +265,13 @@ def test_pre_commit_hooks_file() -> None:
     assert {"check-scenarios", "check-library", "lint-agreements"} <= ids
     for h in hooks:
         assert h["language"] == "python" and h["entry"].split()[0] in ("check", "checker")
+
+
+def test_interpretation_all_marks_differing_provisions(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "readings", PASSING)
+    doc = json.loads(run("check", "--format", "json", "--as-of", "2021-01-05", "--interpretation", "all", path).stdout)
+    s = doc["scenarios"][0]
+    centre = next(p for p in s["provisions"] if p["id"] == "centre")
+    assert centre["verdict"] == "pending"  # the scenario's own reading: no deadline
+    assert centre["by_reading"] == {"strict-centre": "violated"}
+    assert s["reading_verdicts"] == {"(none)": "consistent", "strict-centre": "violation"}

@@ -50,6 +50,7 @@ def scenario_json(s: ScenarioResult) -> dict[str, Any]:
                 "window": p.window,
                 "because": [_because(b) for b in p.because],
                 "note": p.note,
+                "by_reading": {r: v for r, v in p.by_reading},
                 "explanation": None
                 if p.explanation is None
                 else {
@@ -84,6 +85,8 @@ def scenario_json(s: ScenarioResult) -> dict[str, Any]:
             }
             for r in s.readings
         ],
+        "reading_verdicts": dict(s.reading_verdicts),
+        "by_reading_only": {pid: dict(per) for pid, per in sorted(s.by_reading_only.items())},
         "duration": round(s.duration, 3),
     }
 

@@ -39,6 +39,8 @@ def render_scenario(s: ScenarioResult, *, verbose: bool = False, quiet: bool = F
             notes.append(f"read as {p.interpreted_by}")
         if not p.binding:
             notes.append("goal, not binding")
+        if p.by_reading:
+            notes.append("differs: " + ", ".join(f"{v} under {r}" for r, v in p.by_reading))
         tail = f"  ({'; '.join(notes)})" if notes else ""
         lines.append(f"  {p.id.ljust(width)}  {p.verdict}{tail}")
         if p.explanation is not None:
@@ -54,6 +56,14 @@ def render_scenario(s: ScenarioResult, *, verbose: bool = False, quiet: bool = F
                 lines.append(f"      because {_where(b)}")
             if p.note and not p.because:
                 lines.append(f"      {p.note}")
+    for pid, per in sorted(s.by_reading_only.items()):
+        lines.append(
+            f"  {pid}  only in some readings: " + ", ".join(f"{v} under {r}" for r, v in per)
+        )
+    if len(s.reading_verdicts) > 1:
+        lines.append(
+            "  by reading: " + ", ".join(f"{r} {v}" for r, v in s.reading_verdicts.items())
+        )
     if s.joint is not None:
         lines.append("  no world keeps these provisions together: " + ", ".join(s.joint.provisions))
         for b in s.joint.because:
