@@ -99,6 +99,9 @@ def run_check(
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Show every provision and reading.")
     ] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
+    ] = None,
     dump_smt2: Annotated[
         Path | None,
         typer.Option("--dump-smt2", help="Write every solver question as SMT-LIB2 here."),
@@ -177,6 +180,10 @@ def run_check(
             Path(config.outputs[i]).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
+    if html is not None:
+        from checker.report.html import render_html
+
+        html.write_text(render_html(run), encoding="utf-8")
     if run.errors:
         raise typer.Exit(EXIT_INPUT)
     if not run.scenarios:

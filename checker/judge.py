@@ -22,7 +22,7 @@ from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.states import States
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
-from checker.results import Because, JointConflict, ProvisionResult, Reading, ScenarioResult
+from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
 from checker.solver import GaveUp, Session
 
 MAX_READINGS = 8
@@ -143,6 +143,9 @@ class Judge:
             verdict="unknown",
             has_expect=sc.expect is not None,
             span=sc.span,
+            timeline=_timeline(sc),
+            in_force=sc.terms.in_force,
+            as_of_minute=sc.as_of,
         )
 
     def _judge(self, result: ScenarioResult) -> None:
@@ -387,6 +390,32 @@ class Judge:
                 chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
         self._marco_cache = (muses[:MAX_CONFLICTS], msses)
         return self._marco_cache
+
+
+def _timeline(sc: Scenario) -> list[Mark]:
+    """Reports and fixed deadlines in time order, for the HTML report."""
+    from checker import timeutil as tu
+    from checker.ir import AbsenceReport, Fixed
+
+    def show(lo: int, hi: int) -> str:
+        a, b = tu.format_instant(lo, sc.zone), tu.format_instant(hi, sc.zone)
+        return a if lo == hi else f"{a} .. {b}"
+
+    marks = []
+    for r in sc.reports:
+        kind = (
+            "event"
+            if isinstance(r, EventReport)
+            else "absence"
+            if isinstance(r, AbsenceReport)
+            else "observation"
+        )
+        marks.append(Mark(r.id, kind, r.lo, r.hi, show(r.lo, r.hi), r.span.line))
+    for p in sc.terms.provisions:
+        if isinstance(p.window.end, Fixed):
+            m = p.window.end.minute
+            marks.append(Mark(f"{p.id} due", "deadline", m, m, show(m, m)))
+    return sorted(marks, key=lambda m: (m.lo, m.hi, m.label))
 
 
 def _unprompted_note(p: Provision, world: str) -> str:

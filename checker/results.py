@@ -61,6 +61,18 @@ class ProvisionResult:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Something on a scenario's timeline: a report's possible minutes, or a deadline."""
+
+    label: str
+    kind: str  # "event", "absence", "observation" or "deadline"
+    lo: int  # minutes since the epoch
+    hi: int
+    text: str  # the window as the reader's zone shows it
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Reading:
     """A maximal coherent subset of the reports and the verdicts under it."""
 
@@ -110,6 +122,9 @@ class ScenarioResult:
     span: Span | None = None
     # --interpretation all: the scenario verdict per reading, and provisions only some readings have
     reading_verdicts: dict[str, str] = field(default_factory=dict)
+    timeline: list[Mark] = field(default_factory=list)
+    in_force: int = 0
+    as_of_minute: int = 0
     by_reading_only: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property

@@ -126,7 +126,11 @@ def test_solver_give_up_exits_4(tmp_path: Path) -> None:
 def test_json_is_deterministic_and_schema_valid(tmp_path: Path) -> None:
     import jsonschema
 
-    path = scenario(tmp_path, "j", "reports:\n  - {id: s, event: shelling, actor: {one_of: [AZ-forces, AM-forces]}, place: nk, date: 2020-11-12}\n")
+    path = scenario(
+        tmp_path,
+        "j",
+        "reports:\n  - {id: s, event: shelling, actor: {one_of: [AZ-forces, AM-forces]}, place: nk, date: 2020-11-12}\n",
+    )
     first = run("check", "--format", "json", path)
     second = run("check", "--format", "json", path)
     assert first.returncode == 1
@@ -150,7 +154,16 @@ def test_as_of_and_interpretation_options(tmp_path: Path) -> None:
     verdicts = {p["id"]: p["verdict"] for p in early["scenarios"][0]["provisions"]}
     assert verdicts["aghdam"] == "pending"
     strict = json.loads(
-        run("check", "--format", "json", "--as-of", "2021-01-05", "--interpretation", "strict-centre", path).stdout
+        run(
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2021-01-05",
+            "--interpretation",
+            "strict-centre",
+            path,
+        ).stdout
     )
     verdicts = {p["id"]: p["verdict"] for p in strict["scenarios"][0]["provisions"]}
     assert verdicts["centre"] == "violated"
@@ -163,8 +176,12 @@ def test_as_known_on_ignores_later_publications(tmp_path: Path) -> None:
     )
     path = scenario(tmp_path, "known", body)
     later = json.loads(run("check", "--format", "json", path).stdout)
-    earlier = json.loads(run("check", "--format", "json", "--as-known-on", "2020-11-15", path).stdout)
-    verdict = lambda doc: {p["id"]: p["verdict"] for p in doc["scenarios"][0]["provisions"]}["ceasefire"]  # noqa: E731
+    earlier = json.loads(
+        run("check", "--format", "json", "--as-known-on", "2020-11-15", path).stdout
+    )
+    verdict = lambda doc: {p["id"]: p["verdict"] for p in doc["scenarios"][0]["provisions"]}[
+        "ceasefire"
+    ]  # noqa: E731
     assert verdict(later) == "violated"
     assert verdict(earlier) == "complied"
 
@@ -183,7 +200,12 @@ def test_version_and_console_scripts() -> None:
     for script in ("check", "checker"):
         exe = bindir / script
         if exe.exists():
-            out = subprocess.run([str(exe), "--version"] if script == "check" else [str(exe), "--help"], capture_output=True, text=True, timeout=60)
+            out = subprocess.run(
+                [str(exe), "--version"] if script == "check" else [str(exe), "--help"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert out.returncode == 0, out.stderr
 
 
@@ -269,9 +291,24 @@ def test_pre_commit_hooks_file() -> None:
 
 def test_interpretation_all_marks_differing_provisions(tmp_path: Path) -> None:
     path = scenario(tmp_path, "readings", PASSING)
-    doc = json.loads(run("check", "--format", "json", "--as-of", "2021-01-05", "--interpretation", "all", path).stdout)
+    doc = json.loads(
+        run(
+            "check", "--format", "json", "--as-of", "2021-01-05", "--interpretation", "all", path
+        ).stdout
+    )
     s = doc["scenarios"][0]
     centre = next(p for p in s["provisions"] if p["id"] == "centre")
     assert centre["verdict"] == "pending"  # the scenario's own reading: no deadline
     assert centre["by_reading"] == {"strict-centre": "violated"}
     assert s["reading_verdicts"] == {"(none)": "consistent", "strict-centre": "violation"}
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "page", PASSING, "  verdict: consistent\n")
+    out = tmp_path / "report.html"
+    proc = run("check", "--html", out, path)
+    assert proc.returncode == 0
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and "<svg" in page and "page" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert page.count("<rect") == 3  # the three reports on the timeline
