@@ -175,7 +175,9 @@ def run_check(
         seen.update((d.span, d.code, d.message) for d in fresh)
         sys.stderr.write(render_diagnostics(fresh))
     for i, f in enumerate(config.formats):
-        text = FORMATS[f](run, verbose=verbose or explain, quiet=quiet)
+        to_terminal = i >= len(config.outputs) and sys.stdout.isatty()
+        paint = config.color == "always" or (config.color == "auto" and to_terminal)
+        text = FORMATS[f](run, verbose=verbose or explain, quiet=quiet, color=paint and f == "text")
         if i < len(config.outputs):
             Path(config.outputs[i]).write_text(text, encoding="utf-8")
         else:

@@ -12,12 +12,29 @@ def _where(b: Because) -> str:
     return f"{b.file}:{b.line} `{b.report}`{src}"
 
 
-def render_scenario(s: ScenarioResult, *, verbose: bool = False, quiet: bool = False) -> list[str]:
+_ANSI = {
+    "violated": "31", "violation": "31", "FAIL": "31;1", "open": "33", "pending": "34",
+    "complied": "32", "consistent": "32", "PASS": "32", "incoherent": "35", "unknown": "90",
+    "UNKNOWN": "90", "unformalized": "90",
+}  # fmt: skip
+
+
+def _paint(word: str, color: bool) -> str:
+    code = _ANSI.get(word)
+    return f"\x1b[{code}m{word}\x1b[0m" if color and code else word
+
+
+def render_scenario(
+    s: ScenarioResult, *, verbose: bool = False, quiet: bool = False, color: bool = False
+) -> list[str]:
     status = "PASS" if s.passed else ("UNKNOWN" if s.verdict == "unknown" else "FAIL")
     if quiet and s.passed:
         return []
     extra = f", reading `{s.interpretation}`" if s.interpretation else ""
-    lines = [f"{s.file}: {s.id}: {s.verdict} (as of {s.as_of}, {s.world} world{extra}) {status}"]
+    lines = [
+        f"{s.file}: {s.id}: {_paint(s.verdict, color)} (as of {s.as_of}, {s.world} world{extra})"
+        f" {_paint(status, color)}"
+    ]
     if s.reason:
         lines.append(f"  solver gave up: {s.reason}")
     for m in s.mismatches:
@@ -42,7 +59,7 @@ def render_scenario(s: ScenarioResult, *, verbose: bool = False, quiet: bool = F
         if p.by_reading:
             notes.append("differs: " + ", ".join(f"{v} under {r}" for r, v in p.by_reading))
         tail = f"  ({'; '.join(notes)})" if notes else ""
-        lines.append(f"  {p.id.ljust(width)}  {p.verdict}{tail}")
+        lines.append(f"  {p.id.ljust(width)}  {_paint(p.verdict, color)}{tail}")
         if p.explanation is not None:
             lines.append("      kept in one world and breached in another; what differs:")
             for f in p.explanation.facts:
@@ -90,10 +107,12 @@ def summary_line(run: RunResult) -> str:
     return ", ".join(parts)
 
 
-def render_text(run: RunResult, *, verbose: bool = False, quiet: bool = False) -> str:
+def render_text(
+    run: RunResult, *, verbose: bool = False, quiet: bool = False, color: bool = False, **_: object
+) -> str:
     lines: list[str] = []
     for s in run.scenarios:
-        lines.extend(render_scenario(s, verbose=verbose, quiet=quiet))
+        lines.extend(render_scenario(s, verbose=verbose, quiet=quiet, color=color))
     lines.append(summary_line(run))
     return "\n".join(lines) + "\n"
 
