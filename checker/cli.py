@@ -30,9 +30,9 @@ check_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 def _version(value: bool) -> None:
     if value:
-        import z3
+        from importlib.metadata import version
 
-        typer.echo(f"checker {__version__} (z3 {z3.get_version_string()})")
+        typer.echo(f"checker {__version__} (z3 {version('z3-solver')})")
         raise typer.Exit(EXIT_OK)
 
 

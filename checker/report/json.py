@@ -131,9 +131,12 @@ def render_json(run: RunResult, **_: Any) -> str:
 
 
 def _z3_version() -> str:
-    import z3
+    from importlib.metadata import PackageNotFoundError, version
 
-    return str(z3.get_version_string())
+    try:
+        return version("z3-solver")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 _VERDICT = {"enum": ["complied", "violated", "open", "pending", "unformalized"]}

@@ -1,0 +1,75 @@
+"""The pipeline is the file tree: imports only go down the stages (DESIGN.md), every module
+opens with a docstring, and z3 stays in the solver-facing modules."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "checker"
+
+LAYER = {
+    "__init__": 0, "diagnostics": 0, "codes": 0,
+    "yamlsource": 1, "models": 1,
+    "load": 2,
+    "ir": 3, "resolve": 3, "timeutil": 3,
+    "solver": 4, "compile": 4,
+    "judge": 5, "lint": 5, "explain": 5, "results": 5,
+    "report": 6,
+    "config": 7, "api": 7,
+    "cli": 8, "__main__": 8,
+}  # fmt: skip
+# judge/lint/explain build question literals and read models; what they return holds no z3 objects
+Z3_ALLOWED = {"solver", "compile", "judge", "lint", "explain"}
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def _stage(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names)
+    return names
+
+
+def test_every_module_has_a_stage() -> None:
+    assert {_stage(p) for p in _modules()} <= set(LAYER)
+
+
+def test_imports_only_go_down() -> None:
+    wrong = []
+    for path in _modules():
+        mine = LAYER[_stage(path)]
+        for name in _imports(path):
+            if not name.startswith("checker"):
+                continue
+            parts = name.split(".")
+            target = parts[1] if len(parts) > 1 else "__init__"
+            if LAYER[target] > mine:
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not wrong, wrong
+
+
+def test_z3_only_in_solver_facing_modules() -> None:
+    users = {_stage(p) for p in _modules() if any(n == "z3" or n.startswith("z3.") for n in _imports(p))}
+    assert users <= Z3_ALLOWED, users - Z3_ALLOWED
+
+
+def test_every_module_opens_with_a_docstring() -> None:
+    missing = [
+        str(p.relative_to(PACKAGE))
+        for p in _modules()
+        if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text())) is None
+    ]
+    assert not missing, missing
