@@ -154,9 +154,7 @@ class Judge:
             result.verdict = "incoherent"
             result.conflicts = [tuple(self._because(c)) for c in self._conflicts()]
             result.readings = self._readings()
-            top = result.readings[0] if result.readings else None
-            chosen = [self.world.lits[r] for r in top.reports] if top else []
-            result.provisions = [self._provision(c, chosen, explain=False) for c in self.compiled]
+            result.provisions = self._incoherent_provisions(result.readings)
             return
         result.provisions = [self._provision(c, lits) for c in self.compiled]
         if self.opts.explain:
@@ -169,6 +167,19 @@ class Judge:
         verdict, joint = self._joint(lits, result.provisions)
         result.verdict = verdict
         result.joint = joint
+
+    def _incoherent_provisions(self, readings: list[Reading]) -> list[ProvisionResult]:
+        """Per-provision verdicts of an incoherent scenario: over the worlds of its most
+        trusted readings together, so that ties between equally trusted readings never
+        depend on the order the reports were written in."""
+        top = [r for r in readings if readings and r.weight == readings[0].weight]
+        out = []
+        for c in self.compiled:
+            seen = {dict(r.provisions)[c.provision.id] for r in top}
+            lits = [self.world.lits[x] for x in top[0].reports] if top else []
+            base = self._provision(c, lits, explain=False)
+            out.append(replace(base, verdict=_union_verdict(seen) if seen else base.verdict, because=()))
+        return out
 
     def verdict_of(self, c: Compiled, lits: Sequence[z3.BoolRef]) -> str:
         p = c.provision
@@ -390,6 +401,15 @@ class Judge:
                 chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
         self._marco_cache = (muses[:MAX_CONFLICTS], msses)
         return self._marco_cache
+
+
+def _union_verdict(verdicts: set[str]) -> str:
+    """The verdict over the union of several sets of worlds, from the verdict over each."""
+    if len(verdicts) == 1:
+        return next(iter(verdicts))
+    if verdicts <= {"complied", "pending"}:
+        return "pending"
+    return "open"
 
 
 def _timeline(sc: Scenario) -> list[Mark]:
