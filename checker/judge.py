@@ -178,7 +178,9 @@ class Judge:
             seen = {dict(r.provisions)[c.provision.id] for r in top}
             lits = [self.world.lits[x] for x in top[0].reports] if top else []
             base = self._provision(c, lits, explain=False)
-            out.append(replace(base, verdict=_union_verdict(seen) if seen else base.verdict, because=()))
+            out.append(
+                replace(base, verdict=_union_verdict(seen) if seen else base.verdict, because=())
+            )
         return out
 
     def verdict_of(self, c: Compiled, lits: Sequence[z3.BoolRef]) -> str:

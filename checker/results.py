@@ -159,3 +159,13 @@ class RunResult:
     @property
     def unknown(self) -> int:
         return sum(1 for s in self.scenarios if s.verdict == "unknown")
+
+    def summary(self) -> dict[str, int]:
+        """The counts every format reports."""
+        return {
+            "scenarios": len(self.scenarios),
+            "passed": self.passed,
+            "failed": self.failed,
+            "unknown": self.unknown,
+            "errors": len(self.errors),
+        }

@@ -150,25 +150,21 @@ class ProvisionCompiler:
         return sym.And(s.on, span.started, sym.t_in(s.t, span.start, span.end))
 
     def _forbid(self, p: Provision, span: Span) -> Compiled:
-        culprits = []
-        for s in self.w.slots:
-            c = sym.And(
-                self._in_window(s, span),
-                self.w.matches(s, p.match),
-                sym.Not(self.w.matches(s, p.unless)) if p.unless is not None else True,
-            )
-            if c is not False:
-                culprits.append((s, c))
-        return Compiled(p, sym.Or(*(c for _, c in culprits)), culprits=culprits)
+        return self._culprits(p, span, must=None)
 
     def _each(self, p: Provision, span: Span) -> Compiled:
+        return self._culprits(p, span, must=p.must)
+
+    def _culprits(self, p: Provision, span: Span, must: MatchIR | None) -> Compiled:
+        """forbid/each: breached by any matching, non-exempt event in the window
+        (for `each`: that fails `must`)."""
         culprits = []
         for s in self.w.slots:
             c = sym.And(
                 self._in_window(s, span),
                 self.w.matches(s, p.match),
                 sym.Not(self.w.matches(s, p.unless)) if p.unless is not None else True,
-                sym.Not(self.w.matches(s, p.must)),
+                sym.Not(self.w.matches(s, must)) if must is not None else True,
             )
             if c is not False:
                 culprits.append((s, c))

@@ -119,13 +119,7 @@ def render_json(run: RunResult, **_: Any) -> str:
             }
             for e in run.errors
         ],
-        "summary": {
-            "scenarios": len(run.scenarios),
-            "passed": run.passed,
-            "failed": run.failed,
-            "unknown": run.unknown,
-            "errors": len(run.errors),
-        },
+        "summary": run.summary(),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 

@@ -41,7 +41,7 @@ def violated_cell(s: ScenarioResult) -> str:
             continue
         names.append(code(p.id) + ("" if p.binding else " (goal)"))
     if s.verdict == "incoherent" and names:
-        return "under the first reading: " + ", ".join(names)
+        return "under the most trusted readings: " + ", ".join(names)
     if not names and s.joint is not None:
         return "jointly: " + ", ".join(code(pid) for pid in s.joint.provisions)
     return ", ".join(names) or "—"

@@ -171,15 +171,7 @@ def sarif_document(run: RunResult) -> dict[str, Any]:
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                "properties": {
-                    "summary": {
-                        "scenarios": len(run.scenarios),
-                        "passed": run.passed,
-                        "failed": run.failed,
-                        "unknown": run.unknown,
-                        "errors": len(run.errors),
-                    }
-                },
+                "properties": {"summary": run.summary()},
             }
         ],
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.results import Because, RunResult, ScenarioResult
+from checker.results import Because, OpenExplanation, RunResult, ScenarioResult
 
 SHOWN = {"violated", "open", "pending", "complied"}
 
@@ -96,6 +96,13 @@ def render_scenario(
         if verbose:
             lines.append("      " + "; ".join(changed))
     return lines
+
+
+def _facts(explanation: OpenExplanation, indent: str) -> list[str]:
+    return [
+        f"{indent}{f.event}: {f.attribute} {f.keeping} (kept) vs {f.breaching} (breached)"
+        for f in explanation.facts
+    ]
 
 
 def summary_line(run: RunResult) -> str:
