@@ -718,6 +718,9 @@ class ProvisionBuilder:
         if isinstance(start, Fixed) and isinstance(end, Fixed) and end.minute < start.minute:
             self.diags.add("T303", e.where(ends[0]).span, detail=f"provision `{m.id}`")
             return None, ""
+        if start is None and e.file is not self.r.main:
+            # SPEC §3.5's default start is the provision's own agreement's in_force
+            start = Fixed(e.file.in_force)
         return Window(start, end), " ".join(texts)
 
     def _point(self, value: Any, key: str, zone: tu.Zone) -> Point | None:
