@@ -204,18 +204,23 @@ ALL_READINGS = "all"
 
 
 def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None:  # type: ignore[no-untyped-def]
-    """`--interpretation all`: judge under each interpretation too and mark what differs.
+    """`--interpretation all`: judge under each reading too and mark what differs.
 
     The result stays the scenario's own reading (what `expect` is checked against);
     each provision lists the readings under which its verdict is different.
+    Expectations are not read under the other readings, so an expectation on a
+    provision that only the scenario's own reading has is not an error there.
     """
-    base = scenario.interpretation or "(none)"
+    from checker.resolve.scenario import NO_READING
+
+    base = scenario.interpretation or NO_READING
     verdicts: dict[str, dict[str, str]] = {base: {p.id: p.verdict for p in result.provisions}}
     result.reading_verdicts = {base: result.verdict}
-    for name in scenario.terms.interpretations:
-        if name == scenario.interpretation:
+    for name in [NO_READING, *scenario.terms.interpretations]:
+        if name == base:
             continue
-        other = resolve_scenario(loaded, diags, cache, replace(opts.overrides, interpretation=name))
+        reading = replace(opts.overrides, interpretation=name, expectations=False)
+        other = resolve_scenario(loaded, diags, cache, reading)
         if other is None:
             continue
         judged = judge(other, opts.judge)
@@ -232,13 +237,9 @@ def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None: 
         )
         for p in result.provisions
     ]
-    extra = sorted(
-        {pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions}
-    )
+    extra = sorted({pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions})
     for pid in extra:  # provisions that only some reading adds
-        result.by_reading_only[pid] = tuple(
-            (name, v[pid]) for name, v in verdicts.items() if pid in v
-        )
+        result.by_reading_only[pid] = tuple((name, v[pid]) for name, v in verdicts.items() if pid in v)
 
 
 def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ignore[no-untyped-def]

@@ -226,6 +226,7 @@ class ProvisionCompiler:
                 self.states.holds(cond, s),
             )
         ]
+        culprits: list[tuple[Slot, Bool]] = []
         for c in self.states.change_points(cond):
             within = sym.And(
                 c.guard,
@@ -234,6 +235,11 @@ class ProvisionCompiler:
             )
             if within is False:
                 continue
-            checks.append(sym.Implies(within, self.states.holds(cond, c.slot.t)))
+            holds = self.states.holds(cond, c.slot.t)
+            checks.append(sym.Implies(within, holds))
+            # the event after which the condition fails is the breaching event
+            culprit = sym.And(span.started, within, sym.Not(holds))
+            if culprit is not False:
+                culprits.append((c.slot, culprit))
         kept = sym.Implies(span.started, sym.And(*checks))
-        return Compiled(p, sym.Not(kept))
+        return Compiled(p, sym.Not(kept), culprits=culprits)

@@ -132,6 +132,9 @@ def _loader(cache: TermsCache):  # type: ignore[no-untyped-def]
     return load
 
 
+NO_READING = "(none)"
+
+
 @dataclass
 class Overrides:
     """Command-line options that change what a scenario says about itself."""
@@ -140,6 +143,7 @@ class Overrides:
     as_of: str | None = None
     as_known_on: str | None = None
     interpretation: str | None = None
+    expectations: bool = True  # False: another reading of the terms, judged for comparison only
 
 
 def resolve_scenario(
@@ -183,6 +187,8 @@ class ScenarioResolver:
         if as_of is None:
             return None
         reading = self.opts.interpretation or h.interpretation
+        if reading == NO_READING:  # `--interpretation all` asks for the plain text too
+            reading = None
         if reading is not None and reading not in res.main.model.interpretations:
             self.diags.add(
                 "R212",
@@ -214,7 +220,7 @@ class ScenarioResolver:
             )
         reports = self._reports(known_on)
         complete = self._complete()
-        expect = self._expect()
+        expect = self._expect() if self.opts.expectations else None
         if len(self.diags.errors()) > before:
             return None
         return Scenario(
