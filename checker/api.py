@@ -237,9 +237,13 @@ def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None: 
         )
         for p in result.provisions
     ]
-    extra = sorted({pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions})
+    extra = sorted(
+        {pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions}
+    )
     for pid in extra:  # provisions that only some reading adds
-        result.by_reading_only[pid] = tuple((name, v[pid]) for name, v in verdicts.items() if pid in v)
+        result.by_reading_only[pid] = tuple(
+            (name, v[pid]) for name, v in verdicts.items() if pid in v
+        )
 
 
 def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ignore[no-untyped-def]

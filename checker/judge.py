@@ -126,8 +126,7 @@ class Judge:
     def _dump(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.sc.file).strip("_")
-        for i, text in enumerate(self.session.smt2):
-            (folder / f"{stem}-{i:04d}.smt2").write_text(text, encoding="utf-8")
+        (folder / f"{stem}.smt2").write_text(self.session.to_smt2(), encoding="utf-8")
 
     def _blank(self) -> ScenarioResult:
         sc = self.sc

@@ -53,7 +53,7 @@ class Session:
         self.rlimit = rlimit
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.checks = 0
-        self.smt2: list[str] = []
+        self.asked: list[tuple[tuple[z3.BoolRef, ...], str]] = []
         self.record = False
 
     def add(self, formulas: Iterable[object]) -> None:
@@ -74,11 +74,9 @@ class Session:
             if left <= 0:
                 return Unknown("time limit reached")
             self.solver.set("timeout", max(1, int(left * 1000)))
-        question = self.to_smt2(assumptions) if self.record else None
         answer = self.solver.check(*assumptions)
-        if question is not None:
-            # the answer rides along so another solver's can be compared with it
-            self.smt2.append(f"; z3: {answer}\n(set-logic ALL)\n{question}")
+        if self.record:
+            self.asked.append((tuple(assumptions), str(answer)))
         if answer == z3.sat:
             return Sat(self.solver.model())
         if answer == z3.unsat:
@@ -150,16 +148,27 @@ class Session:
                 break  # monotone: one pass suffices
         return current, True
 
-    def to_smt2(self, assumptions: Sequence[z3.BoolRef]) -> str:
-        """The question as SMT-LIB2: the asserted world and the assumptions as a check."""
+    def to_smt2(self) -> str:
+        """Every question asked so far, as one SMT-LIB2 script: the asserted world, then
+        one `check-sat-assuming` per question, each after a comment with Z3's answer.
+
+        Assertions only grow during a judgement, and what is added later is guarded by
+        literals that earlier questions do not assume, so replaying every question
+        against the final assertions gives the answers Z3 gave at the time.
+        """
         body = self.solver.to_smt2()
-        names = " ".join(a.sexpr() for a in assumptions)
         lines = [ln for ln in body.splitlines() if not ln.startswith("(check-sat")]
+        atoms = sorted(
+            {(a.arg(0) if z3.is_not(a) else a).sexpr() for asked, _ in self.asked for a in asked}
+        )
         # a literal no assertion mentions is not declared by Z3's printer
-        atoms = sorted({(a.arg(0) if z3.is_not(a) else a).sexpr() for a in assumptions})
         lines[1:1] = [
             f"(declare-fun {atom} () Bool)"
             for atom in atoms
             if f"(declare-fun {atom} () Bool)" not in body
         ]
-        return "\n".join([*lines, f"(check-sat-assuming ({names}))", ""])
+        out = ["(set-option :incremental true)", "(set-logic ALL)", *lines]
+        for asked, answer in self.asked:
+            out.append(f"; z3: {answer}")
+            out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in asked)}))")
+        return "\n".join(out) + "\n"
