@@ -306,19 +306,27 @@ def _core_scalar(text: str) -> Any:
     return text
 
 
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _text_span(file: str, text: str, index: int) -> Span:
+    """The position of character `index` of `text`, lines counted as YAML counts them."""
+    line, start = 1, 0
+    for m in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, m.end()
+    return Span(file, line, index - start + 1)
+
+
 def _decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        before = raw[: err.start]
-        line = before.count(b"\n") + 1
-        column = err.start - (before.rfind(b"\n") + 1) + 1
-        diags.add("Y002", Span(file, line, column))
+        # the bytes before the bad one are valid: count lines and characters there
+        before = raw[: err.start].decode("utf-8-sig", errors="replace")
+        diags.add("Y002", _text_span(file, before, len(before)))
         return None
     if "\x00" in text:
-        at = text.index("\x00")
-        line = text.count("\n", 0, at) + 1
-        diags.add("Y002", Span(file, line, at - (text.rfind("\n", 0, at) + 1) + 1))
+        diags.add("Y002", _text_span(file, text, text.index("\x00")))
         return None
     return text
 
@@ -326,10 +334,12 @@ def _decode(raw: bytes, file: str, diags: Diagnostics) -> str | None:
 def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     """Parse `text` (named `file` in diagnostics); None when nothing usable came out."""
     loader: Any = None
+    libyaml = False
     try:
         # libyaml cannot say where each alias was written; files with anchors
         # (rare) take the pure-Python composer so alias problems point there.
         if _HAVE_LIBYAML and "&" not in text:
+            libyaml = True
             _check_depth(text)
             loader = _CLoader(text)
         else:
@@ -355,12 +365,16 @@ def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     except yaml.YAMLError as err:  # reader errors carry a position but no mark object
         position = getattr(err, "position", None)
         if position is not None:
-            line = text.count("\n", 0, position) + 1
-            column = position - (text.rfind("\n", 0, position) + 1) + 1
-            span = Span(file, line, column)
+            if libyaml:  # libyaml counts bytes of UTF-8, PyYAML characters
+                head = text.encode("utf-8", errors="surrogatepass")[:position]
+                position = len(head.decode("utf-8", errors="ignore"))
+            span = _text_span(file, text, position)
         else:
             span = Span(file, 1, 1)
         diags.add("Y003", span, problem=str(getattr(err, "reason", err)))
+        return None
+    except UnicodeEncodeError as err:  # a lone surrogate in a string handed to libyaml
+        diags.add("Y002", _text_span(file, text, err.start))
         return None
     finally:
         if loader is not None:
