@@ -192,6 +192,7 @@ def check_file(
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
     result = judge(scenario, opts.judge)
+    result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     compare_expectations(result, scenario)
     if every_reading and loaded is not None:
         _judge_every_reading(result, scenario, loaded, diags, cache, opts)

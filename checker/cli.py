@@ -170,8 +170,9 @@ def run_check(
     with _progress(quiet) as progress:
         run = check_paths(config.paths, opts, progress=progress)
     seen: set[tuple[object, ...]] = set()
-    for err in run.errors:
-        fresh = [d for d in err.diagnostics if (d.span, d.code, d.message) not in seen]
+    found = [e.diagnostics for e in run.errors] + [s.warnings for s in run.scenarios if s.warnings]
+    for diagnostics in found:
+        fresh = [d for d in diagnostics if (d.span, d.code, d.message) not in seen]
         seen.update((d.span, d.code, d.message) for d in fresh)
         sys.stderr.write(render_diagnostics(fresh))
     for i, f in enumerate(config.formats):

@@ -93,7 +93,7 @@ _CODES = [
         "offsets of {unit} are allowed only from a fixed date, not from an event",
         "months and years after an uncertain event",
     ),
-    Code("T305", "{message}", "an ill-formed window"),
+    Code("T305", "{what} must be longer than zero", "a zero-length period or renewal"),
     Code(
         "T306", "`as_of` is before the agreement enters into force", "as_of too early", warning=True
     ),

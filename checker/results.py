@@ -123,6 +123,7 @@ class ScenarioResult:
     # --interpretation all: the scenario verdict per reading, and provisions only some readings have
     reading_verdicts: dict[str, str] = field(default_factory=dict)
     timeline: list[Mark] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # e.g. T306, from resolution
     in_force: int = 0
     as_of_minute: int = 0
     by_reading_only: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)

@@ -17,7 +17,7 @@ from checker.resolve import TermsCache
 from checker.results import FileError
 
 CASES = Path(__file__).parent / "cases"
-_EXPECT = re.compile(r"^#\s*expect-diagnostics:\s*(.*)$", re.MULTILINE)
+_EXPECT = re.compile(r"^#[ \t]*expect-diagnostics:[ \t]*(.*)$", re.MULTILINE)
 
 
 def _scenarios() -> list[Path]:

@@ -179,9 +179,10 @@ def test_as_known_on_ignores_later_publications(tmp_path: Path) -> None:
     earlier = json.loads(
         run("check", "--format", "json", "--as-known-on", "2020-11-15", path).stdout
     )
-    verdict = lambda doc: {p["id"]: p["verdict"] for p in doc["scenarios"][0]["provisions"]}[
-        "ceasefire"
-    ]  # noqa: E731
+
+    def verdict(doc: dict) -> str:  # type: ignore[type-arg]
+        return {p["id"]: p["verdict"] for p in doc["scenarios"][0]["provisions"]}["ceasefire"]
+
     assert verdict(later) == "violated"
     assert verdict(earlier) == "complied"
 
@@ -312,3 +313,14 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     assert page.startswith("<!doctype html>") and "<svg" in page and "page" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert page.count("<rect") == 3  # the three reports on the timeline
+
+
+def test_as_of_before_in_force_warns(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "early", "reports: []\n")
+    path.write_text(path.read_text().replace("as_of: 2020-12-01", "as_of: 2020-11-08"))
+    proc = run("check", path)
+    assert proc.returncode == 0
+    assert (
+        "early.yaml:4:10: warning: `as_of` is before the agreement enters into force [T306]"
+        in proc.stderr
+    )

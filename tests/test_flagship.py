@@ -132,7 +132,9 @@ def test_keepable_scenario_is_consistent(tmp_path: Path, as_of: str) -> None:
 
 
 @pytest.mark.parametrize("as_of", ["2020-11-10", "2020-11-12", "2020-11-14"])
-def test_reporting_nothing_is_consistent_before_kalbajar_deadline(tmp_path: Path, as_of: str) -> None:
+def test_reporting_nothing_is_consistent_before_kalbajar_deadline(
+    tmp_path: Path, as_of: str
+) -> None:
     path = tmp_path / "nothing.yaml"
     path.write_text(f"scenario:\n  id: nothing\n  terms: {TERMS}\n  as_of: {as_of}\nreports: []\n")
     result = check_file(path, TermsCache(), CheckOptions())

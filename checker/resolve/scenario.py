@@ -200,6 +200,8 @@ class ScenarioResolver:
         terms = self.cache.terms(terms_path, res, as_of, reading, self.diags)
         if terms is None:
             return None
+        if as_of < terms.in_force:
+            self.diags.add("T306", self.at("scenario", "as_of").span)
         self.terms = terms
         self.zone = zone
         self.as_of = as_of

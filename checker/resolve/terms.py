@@ -360,8 +360,14 @@ class TermsResolver:
                     end = timed(self.diags, at / "before", tu.window_before, pm.before, z)
                 elif pm.length is not None:
                     length = timed(self.diags, at / "length", tu.parse_duration, pm.length)
+                    if length is not None and length.months == 0 and length.minutes == 0:
+                        self.diags.add("T305", (at / "length").span, what="`length`")
+                        length = None
                 if pm.renews is not None:
                     renews = timed(self.diags, at / "renews", tu.parse_duration, pm.renews)
+                    if renews is not None and renews.months == 0 and renews.minutes == 0:
+                        self.diags.add("T305", (at / "renews").span, what="`renews`")
+                        renews = None
                     if pm.length is None:
                         self.diags.add(
                             "R210", (at / "renews").key_span, message="`renews` needs `length`"

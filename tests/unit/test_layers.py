@@ -62,7 +62,9 @@ def test_imports_only_go_down() -> None:
 
 
 def test_z3_only_in_solver_facing_modules() -> None:
-    users = {_stage(p) for p in _modules() if any(n == "z3" or n.startswith("z3.") for n in _imports(p))}
+    users = {
+        _stage(p) for p in _modules() if any(n == "z3" or n.startswith("z3.") for n in _imports(p))
+    }
     assert users <= Z3_ALLOWED, users - Z3_ALLOWED
 
 
