@@ -34,8 +34,11 @@ def cvc5_answers(path: Path) -> list[str]:
         if command.isNull():
             break
         out = command.invoke(solver, symbols).strip()
-        if out in ("sat", "unsat", "unknown"):
-            answers.append(out)
+        if not out:
+            continue
+        word = out.split()[0]
+        # a give-up may come with its reason; anything else is not an answer we can compare
+        answers.append(word if word in ("sat", "unsat") else "unknown")
     return answers
 
 
