@@ -108,19 +108,25 @@ def test_terms_files_in_a_directory_are_skipped(tmp_path: Path) -> None:
     assert "1 passed" in proc.stdout
 
 
-def test_solver_give_up_exits_4(tmp_path: Path) -> None:
-    uncertain = "".join(
+def _uncertain_deployments(count: int) -> str:
+    return "reports:\n" + "".join(
         f"  - {{id: d{i}, event: deployment, actor: {{one_of: [RU-peacekeepers, AZ-forces]}},"
         f" place: nk, troops: {{min: 1, max: 500}}, role: peacekeeping, date: 2020-11}}\n"
-        for i in range(40)
+        for i in range(count)
     )
-    path = scenario(tmp_path, "hard", "reports:\n" + uncertain)
+
+
+def test_solver_give_up_exits_4(tmp_path: Path) -> None:
     # the resource limit decides, whatever the machine's speed
+    path = scenario(tmp_path, "hard", _uncertain_deployments(40))
     proc = run("check", "--rlimit", "2000", path)
     assert proc.returncode == 4, proc.stdout
     assert "unknown" in proc.stdout and "solver gave up: resource limit" in proc.stdout
-    proc = run("check", "--timeout", "0.1", "--rlimit", "0", path)
+    # the wall clock only guards against hangs: 120 such reports take about 1.6 s here
+    path = scenario(tmp_path, "harder", _uncertain_deployments(120))
+    proc = run("check", "--timeout", "0.05", "--rlimit", "0", path)
     assert proc.returncode == 4, proc.stdout
+    assert "solver gave up: time limit reached" in proc.stdout
 
 
 def test_json_is_deterministic_and_schema_valid(tmp_path: Path) -> None:
