@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.diagnostics import Diagnostic, Diagnostics, Severity
 from checker.judge import Options, judge
@@ -22,6 +23,11 @@ from checker.load import load_any, load_scenario
 from checker.models import ScenarioFile, TermsFile
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
 from checker.results import FileError, Mismatch, RunResult, ScenarioResult
+
+if TYPE_CHECKING:
+    from checker.ir import Provision, Terms
+    from checker.load import Loaded
+    from checker.results import Because, ProvisionResult
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _SCENARIO_KEY = re.compile(rb"^scenario\s*:", re.MULTILINE)
@@ -270,9 +276,9 @@ def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagn
         diags = Diagnostics()
         loaded = load_any(f, diags, display=shown)
         if loaded is not None and isinstance(loaded.model, ScenarioFile):
-            resolve_scenario(loaded, diags, cache, Overrides())  # type: ignore[arg-type]
+            resolve_scenario(loaded, diags, cache, Overrides())
         elif loaded is not None and isinstance(loaded.model, TermsFile):
-            resolver = TermsResolver(loaded, diags, _load_terms)  # type: ignore[arg-type]
+            resolver = TermsResolver(loaded, diags, _load_terms)
             if resolver.ok:
                 terms = resolver.resolve(None, None)
                 for name in loaded.model.interpretations:
@@ -290,7 +296,7 @@ def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagn
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
-def _load_terms(path: Path, diags: Diagnostics):  # type: ignore[no-untyped-def]
+def _load_terms(path: Path, diags: Diagnostics) -> Loaded[TermsFile] | None:
     from checker.load import load_terms
 
     return load_terms(path, diags, display=display_path(path))
@@ -298,7 +304,7 @@ def _load_terms(path: Path, diags: Diagnostics):  # type: ignore[no-untyped-def]
 
 def load_terms_in_force(
     path: Path | str, as_of: str | None = None, interpretation: str | None = None
-):  # type: ignore[no-untyped-def]
+) -> tuple[Terms | None, list[Diagnostic]]:
     """The terms of a file, resolved (for `provisions` and tests); (terms, diagnostics)."""
     from checker import timeutil as tu
     from checker.load import load_terms
@@ -317,7 +323,10 @@ def load_terms_in_force(
 
 def explain_provision(
     path: Path | str, pid: str, *, as_of: str | None = None, interpretation: str | None = None
-):  # type: ignore[no-untyped-def]
+) -> tuple[
+    tuple[ScenarioResult, ProvisionResult, tuple[Because, ...], Provision | None] | None,
+    list[Diagnostic],
+]:
     """((scenario result, the provision's result, reports fulfilling it), diagnostics)."""
     from checker.diagnostics import Span
     from checker.explain import fulfilled_by
@@ -343,7 +352,7 @@ def explain_provision(
     result = judge.run()
     compare_expectations(result, scenario)
     mine = next(x for x in result.provisions if x.id == pid)
-    extra = ()
+    extra: tuple[Because, ...] = ()
     if mine.verdict == "complied" and mine.form in ("require", "achieve"):
         extra = fulfilled_by(judge, pid, judge.report_lits)
     provision = scenario.terms.provision(pid)

@@ -9,6 +9,10 @@ Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checker.diagnostics import Severity
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class Code:
     summary: str
     warning: bool = False
 
-    def severity_default(self):  # type: ignore[no-untyped-def]
+    def severity_default(self) -> Severity:
         from checker.diagnostics import Severity
 
         return Severity.WARNING if self.warning else Severity.ERROR

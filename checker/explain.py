@@ -31,7 +31,7 @@ def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
     if out["happened"] == "no":
         return out
     if not slot.t.exact:
-        minute = model.eval(slot.t.e, model_completion=True).as_long()  # type: ignore[union-attr]
+        minute = model.eval(slot.t.e, model_completion=True).as_long()
         out["time"] = tu.format_instant(minute, judge.sc.zone)
     for name, value, ns in (
         ("kind", slot.kind, "kind"),
@@ -50,7 +50,7 @@ def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
 
 
 def _expr(b: object) -> z3.BoolRef:
-    return z3.BoolVal(b) if isinstance(b, bool) else b  # type: ignore[return-value]
+    return z3.BoolVal(b) if isinstance(b, bool) else b
 
 
 def _int(model: z3.ModelRef, c: Cat) -> int:
@@ -70,12 +70,12 @@ def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -
     ]
     if values.get("happened") == "yes":
         if not slot.t.exact:
-            parts.append(slot.t.e == model.eval(slot.t.e, model_completion=True))  # type: ignore[operator]
+            parts.append(slot.t.e == model.eval(slot.t.e, model_completion=True))
         for v in (slot.kind, slot.actor, slot.place, *slot.fields.values()):
             e = v.e
             if not isinstance(e, int | float):
                 parts.append(e == model.eval(e, model_completion=True))
-    return sym.And(*parts)  # type: ignore[arg-type]
+    return sym.And(*parts)
 
 
 def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
@@ -92,7 +92,7 @@ def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExpl
     pinned: list[z3.BoolRef] = []
     for i, s in enumerate(uncertain):
         lit = z3.Bool(f"pin:{pid}:{i}")
-        judge.session.add([sym.Implies(lit, _pin(judge, s, keep_values[s.name], keep_model))])  # type: ignore[arg-type]
+        judge.session.add([sym.Implies(lit, _pin(judge, s, keep_values[s.name], keep_model))])
         if judge.session.sat([*lits, breach_q, *pinned, lit]):
             pinned.append(lit)
     breach = judge.session.check([*lits, breach_q, *pinned])

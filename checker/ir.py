@@ -23,7 +23,7 @@ FORMS: tuple[Form, ...] = ("forbid", "require", "each", "achieve", "maintain", "
 
 
 def _span_field() -> Span:
-    return field(default=Span("<none>"), compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=Span("<none>"), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

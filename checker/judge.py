@@ -96,7 +96,7 @@ class Judge:
             self.questions[(pid, what)] = formula
             return
         lit = z3.Bool(f"{what}:{pid}")
-        self.session.add([sym.Implies(lit, formula)])  # type: ignore[arg-type]
+        self.session.add([sym.Implies(lit, formula)])
         self.questions[(pid, what)] = lit
 
     def possible(self, pid: str, what: str, assumptions: Sequence[z3.BoolRef]) -> bool:
@@ -238,7 +238,7 @@ class Judge:
         fixed = [] if q is True else [q]
         core, self._minimal = self.session.minimal_core(
             fixed,
-            list(lits),  # type: ignore[list-item]
+            list(lits),
             absent_false=self.sc.world == "closed",
             budget=self.opts.core_budget,
         )
@@ -276,7 +276,7 @@ class Judge:
             if blamed is False:
                 continue
             q = z3.Bool(f"blame:{p.id}:{party}")
-            self.session.add([sym.Implies(q, blamed)])  # type: ignore[arg-type]
+            self.session.add([sym.Implies(q, blamed)])
             if self.session.sat([*lits, q]):
                 found.append(party)
         return tuple(found)
@@ -356,7 +356,7 @@ class Judge:
         ]
         if any(q is False for q in keeps):
             return "violation"
-        ok = self.session.sat([*lits, *(q for q in keeps if not isinstance(q, bool))])  # type: ignore[misc]
+        ok = self.session.sat([*lits, *(q for q in keeps if not isinstance(q, bool))])
         return "consistent" if ok else "violation"
 
     _marco_cache: tuple[list[list[z3.BoolRef]], list[list[z3.BoolRef]]] | None = None

@@ -9,10 +9,15 @@ provision's position.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from checker.diagnostics import Diagnostics
 from checker.ir import Fixed, Scenario, Terms
 from checker.judge import Judge, Options
 from checker.solver import GaveUp
+
+if TYPE_CHECKING:
+    import z3
 
 DAY = 24 * 60
 
@@ -64,10 +69,10 @@ def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> No
         if always_broken or not judge.session.sat(keeps):
             core, _ = judge.session.minimal_core([], keeps) if not always_broken else ([], True)
             names = {
-                judge.questions[(p.id, "keep")].get_id(): p.id
+                cast("z3.BoolRef", judge.questions[(p.id, "keep")]).get_id(): p.id
                 for p in binding
                 if p.binding and not isinstance(judge.questions[(p.id, "keep")], bool)
-            }  # type: ignore[union-attr]
+            }
             ids = [p.id for p in always_broken] or [names[c.get_id()] for c in core]
             first = next(p for p in binding if p.id == ids[0])
             diags.add(
@@ -101,5 +106,5 @@ def _possible(judge: Judge, formula: object) -> bool:
     from checker.compile import sym
 
     q = z3.Bool("lint:due")
-    judge.session.add([sym.Implies(q, formula)])  # type: ignore[arg-type]
+    judge.session.add([sym.Implies(q, formula)])
     return judge.session.sat([q])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -107,8 +107,10 @@ def report_validation_error(
     base: YamlPath = (),
 ) -> None:
     """Turn pydantic's errors into diagnostics, one per offending position."""
+    key: YamlPath | str
+    allowed: list[str] | str
     best: dict[YamlPath, dict[str, Any]] = {}
-    for e in err.errors():
+    for e in cast(list[dict[str, Any]], err.errors()):
         loc = tuple(e["loc"])
         path, value, consumed = _walk(doc_value(doc, base), loc)
         if loc and loc[-1] == "[key]" and path:

@@ -80,7 +80,7 @@ class Session:
         if answer == z3.sat:
             return Sat(self.solver.model())
         if answer == z3.unsat:
-            return Unsat(tuple(self.solver.unsat_core()))  # type: ignore[arg-type]
+            return Unsat(tuple(self.solver.unsat_core()))
         reason = self.solver.reason_unknown()
         if reason in ("canceled", "max. resource limit exceeded"):
             reason = f"resource limit reached (rlimit {self.rlimit})"

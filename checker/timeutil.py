@@ -13,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import Any
 
 Zone = tzinfo
 
@@ -33,7 +34,7 @@ class TimeError(Exception):
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(f"{code}: {params}")
         self.code = code
-        self.params = params
+        self.params: dict[str, Any] = params
 
 
 # --------------------------------------------------------------------------- zones

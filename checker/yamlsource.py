@@ -48,7 +48,7 @@ class _TooDeep(Exception):
         self.mark = node_mark
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]
     """Composes nodes only; tags are left for `_Builder` to judge."""
 
     def __init__(self, stream: str) -> None:
@@ -58,12 +58,12 @@ class _Loader(yaml.SafeLoader):
         # aliased nodes are shared, so their own marks are the anchor's.
         self.alias_marks: dict[tuple[int, object], yaml.Mark] = {}
 
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # type: ignore[override]
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STD + "str"
         return _STD + ("seq" if kind is SequenceNode else "map")
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         # PyYAML's composer recurses; bounding depth here keeps hostile nesting
         # from reaching Python's recursion limit.
         if parent is not None and index is not None and self.check_event(AliasEvent):
@@ -73,14 +73,14 @@ class _Loader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _TooDeep(self.peek_event().start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
 if _HAVE_LIBYAML:
 
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc]
         """libyaml's composer (13x faster) with the same tag handling as `_Loader`."""
 
         resolve = _Loader.resolve
@@ -91,7 +91,7 @@ def _check_depth(text: str) -> None:
     depth = 0
     starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):  # type: ignore[attr-defined]
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, starts):
             depth += 1
             if depth > MAX_DEPTH:

@@ -90,7 +90,7 @@ class ProvisionCompiler:
             return (self.never, False)
         if is_end:
             e = sym.Ite(exists, shifted.e, self.never.e)
-            return Time(e, min(shifted.lo, self.never.lo), max(shifted.hi, self.never.hi)), exists  # type: ignore[arg-type]
+            return Time(e, min(shifted.lo, self.never.lo), max(shifted.hi, self.never.hi)), exists
         return shifted, exists
 
     def window(self, p: Provision) -> Span:
@@ -136,7 +136,7 @@ class ProvisionCompiler:
             lo, hi = min(lo, e - 1), max(hi, e - 1)
         if isinstance(result, int):
             return Span(start, Time.const(result) if result != self.never.e else None, True)
-        return Span(start, Time(result, lo, hi), True)  # type: ignore[arg-type]
+        return Span(start, Time(result, lo, hi), True)
 
     # ---- forms -----------------------------------------------------------
 
@@ -189,7 +189,7 @@ class ProvisionCompiler:
                 v = s.fields.get(fname)
                 if isinstance(v, Num):
                     amounts.append(sym.Ite(c, v.e, 0))
-            reached = sym.Le(minimum, sym.Sum(amounts))  # type: ignore[arg-type]
+            reached = sym.Le(minimum, sym.Sum(amounts))
         due = self._due(span)
         return Compiled(p, sym.And(due, sym.Not(reached)), fulfilled=reached, due=due)
 
@@ -213,7 +213,7 @@ class ProvisionCompiler:
             kept_then = sym.And(kept_then, *later)
         due = self._due(span)
         fulfilled = sym.Ite(due, kept_then, early)
-        return Compiled(p, sym.And(due, sym.Not(kept_then)), fulfilled=fulfilled, due=due)  # type: ignore[arg-type]
+        return Compiled(p, sym.And(due, sym.Not(kept_then)), fulfilled=fulfilled, due=due)
 
     def _maintain(self, p: Provision, span: Span) -> Compiled:
         cond = p.cond

@@ -70,7 +70,7 @@ class Timeline:
 
     def _after(self, cluster: list[Change], before: Cat | Arith) -> Cat | Arith:
         if self.counter:
-            return sym.Sum([before, *(sym.Ite(c.guard, c.value, 0) for c in cluster)])  # type: ignore[list-item]
+            return sym.Sum([before, *(sym.Ite(c.guard, c.value, 0) for c in cluster)])
         return self._latest(cluster, before, None)
 
     def _latest(
@@ -95,7 +95,7 @@ class Timeline:
             sel = sym.And(happened, sym.Not(sym.Or(*later)))
             v = d.value
             assert isinstance(v, Cat)
-            result = Cat(sym.Ite(sel, v.e, result.e), result.dom | v.dom)  # type: ignore[arg-type]
+            result = Cat(sym.Ite(sel, v.e, result.e), result.dom | v.dom)
         return result
 
     def _happened(self, c: Change, t: Time | None, after: Time | None) -> Bool:
@@ -120,7 +120,7 @@ class Timeline:
             e = sym.Ite(sym.And(happened, sym.Not(sym.Or(*later))), d.slot.t.e, e)
         lo = min(before.lo, *(c.slot.t.lo for c in members)) if members else before.lo
         hi = max(before.hi, *(c.slot.t.hi for c in members)) if members else before.hi
-        return Time(e, lo, hi)  # type: ignore[arg-type]
+        return Time(e, lo, hi)
 
     def value_at(self, t: Time, exclude: Slot | None = None) -> Cat | Arith:
         """The state's value at minute `t` (events at `t` included), ignoring `exclude`."""
@@ -143,7 +143,7 @@ class Timeline:
                         sym.Ite(sym.And(c.guard, sym.t_le(c.slot.t, t)), c.value, 0)
                         for c in straddling + floating
                     ),
-                ]  # type: ignore[list-item]
+                ]
             )
         if not straddling and not floating:
             return base
@@ -158,7 +158,7 @@ class Timeline:
         for d in sorted(floating, key=lambda c: c.slot.order):
             won = sym.And(self._happened(d, t, real_time))
             assert isinstance(d.value, Cat) and isinstance(value, Cat)
-            value = Cat(sym.Ite(won, d.value.e, value.e), value.dom | d.value.dom)  # type: ignore[arg-type]
+            value = Cat(sym.Ite(won, d.value.e, value.e), value.dom | d.value.dom)
         return value
 
 
@@ -214,7 +214,7 @@ class States:
                         continue
                     v = s.fields[fname]
                     assert isinstance(v, Num)
-                    deltas.append((is_kind, v.e if sign > 0 else -v.e))  # type: ignore[operator]
+                    deltas.append((is_kind, v.e if sign > 0 else -v.e))
                 if not deltas:
                     continue
                 keyed = self._counter_key(s, key, sdef)
@@ -223,7 +223,7 @@ class States:
                     continue
                 delta: Arith = 0
                 for is_kind, d in reversed(deltas):
-                    delta = sym.Ite(is_kind, d, delta)  # type: ignore[assignment]
+                    delta = sym.Ite(is_kind, d, delta)
                 out.append(Change(s, guard, delta))
             else:
                 setters = [
@@ -251,7 +251,7 @@ class States:
                         new
                         if value is None
                         else Cat(sym.Ite(is_kind, new.e, value.e), new.dom | value.dom)
-                    )  # type: ignore[arg-type]
+                    )
                 assert value is not None
                 out.append(Change(s, guard, value))
         return out
@@ -278,8 +278,8 @@ class States:
         value = tl.value_at(t, exclude)
         if tl.counter:
             return sym.And(
-                True if cond.min is None else sym.Le(cond.min, value),  # type: ignore[arg-type]
-                True if cond.max is None else sym.Le(value, cond.max),  # type: ignore[arg-type]
+                True if cond.min is None else sym.Le(cond.min, value),
+                True if cond.max is None else sym.Le(value, cond.max),
             )
         assert isinstance(value, Cat) and cond.test is not None
         return sym.cat_in(value, self.world.index.test(self.ns(tl.state), cond.test))
@@ -304,7 +304,7 @@ class States:
     def _keys_touched(self, sdef: StateDef) -> list[tuple[str, ...]]:
         w = self.world
         ns = "place" if sdef.of == ("place",) else "actor"
-        kinds = set()
+        kinds: set[str] = set()
         for kind in sdef.set_by:
             kinds |= self.terms.kinds.descendants(kind)
         codes = w.index.codes_of("kind", frozenset(kinds))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import z3
 
-Bool = bool | z3.BoolRef
-Arith = int | float | z3.ArithRef
+Bool: TypeAlias = bool | z3.BoolRef
+Arith: TypeAlias = int | float | z3.ArithRef
 
 
 def is_const(x: object) -> bool:
@@ -28,7 +29,7 @@ def And(*xs: Bool) -> Bool:
             return False
         if x is True:
             continue
-        terms.append(x)  # type: ignore[arg-type]
+        terms.append(x)
     if not terms:
         return True
     return terms[0] if len(terms) == 1 else z3.And(*terms)
@@ -45,7 +46,7 @@ def Or(*xs: Bool) -> Bool:
             return True
         if x is False:
             continue
-        terms.append(x)  # type: ignore[arg-type]
+        terms.append(x)
     if not terms:
         return False
     return terms[0] if len(terms) == 1 else z3.Or(*terms)
@@ -74,7 +75,7 @@ def Ite(c: Bool, a: object, b: object) -> object:
         return a
     if isinstance(a, z3.ExprRef) and isinstance(b, z3.ExprRef) and a.eq(b):
         return a
-    return z3.If(c, _expr(a), _expr(b))  # type: ignore[arg-type]
+    return z3.If(c, _expr(a), _expr(b))
 
 
 def _expr(x: object) -> z3.ExprRef:
@@ -84,7 +85,7 @@ def _expr(x: object) -> z3.ExprRef:
         return z3.IntVal(x)
     if isinstance(x, float):
         return z3.RealVal(x)
-    return x  # type: ignore[return-value]
+    return x
 
 
 def Sum(xs: Iterable[Arith]) -> Arith:
@@ -103,14 +104,14 @@ def Sum(xs: Iterable[Arith]) -> Arith:
 
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
-        return bool(a <= b)  # type: ignore[operator]
-    return _expr(a) <= _expr(b)  # type: ignore[operator,no-any-return]
+        return bool(a <= b)
+    return _expr(a) <= _expr(b)
 
 
 def Eq(a: object, b: object) -> Bool:
     if is_const(a) and is_const(b):
         return a == b
-    return _expr(a) == _expr(b)  # type: ignore[no-any-return]
+    return _expr(a) == _expr(b)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Time:
     def plus(self, k: int) -> Time:
         if k == 0:
             return self
-        return Time(self.e + k, self.lo + k, self.hi + k)  # type: ignore[arg-type]
+        return Time(self.e + k, self.lo + k, self.hi + k)
 
 
 def t_le(a: Time, b: Time) -> Bool:
@@ -143,7 +144,7 @@ def t_le(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return True
-    return _expr(a.e) <= _expr(b.e)  # type: ignore[operator,no-any-return]
+    return _expr(a.e) <= _expr(b.e)
 
 
 def t_lt(a: Time, b: Time) -> Bool:
@@ -153,7 +154,7 @@ def t_lt(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return False
-    return _expr(a.e) < _expr(b.e)  # type: ignore[operator,no-any-return]
+    return _expr(a.e) < _expr(b.e)
 
 
 def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:
@@ -215,6 +216,6 @@ def num_in(n: Num, lo: float | None, hi: float | None) -> Bool:
     ):
         return False
     return And(
-        True if lo is None else Le(lo, n.e),  # type: ignore[arg-type]
-        True if hi is None else Le(n.e, hi),  # type: ignore[arg-type]
+        True if lo is None else Le(lo, n.e),
+        True if hi is None else Le(n.e, hi),
     )

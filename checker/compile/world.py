@@ -332,7 +332,7 @@ def _report_slot(w: World, group: list[EventReport], order: int) -> Slot:
             types.setdefault(fname, ft)
     fields: dict[str, Value] = {}
     for fname, ft in sorted(types.items()):
-        attrs = [a for r in group for f, a in r.fields if f == fname]
+        attrs: list[object] = [a for r in group for f, a in r.fields if f == fname]
         fields[fname] = w.field_value(
             f"{fname}:{name}", ft, attrs if len(attrs) == len(group) else []
         )

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics, Span, did_you_mean
@@ -25,6 +25,7 @@ from checker.ir import (
     Complete,
     EventReport,
     Expectation,
+    FieldKind,
     FieldType,
     NumAttr,
     Report,
@@ -177,6 +178,7 @@ class ScenarioResolver:
         if res is None:
             self.diags.add("R206", self.at("scenario", "terms").span, path=str(terms_path))
             return None
+        zone: tu.Zone | None
         zone = res.main.zone
         if h.timezone is not None:
             zone = timed(self.diags, self.at("scenario", "timezone"), tu.parse_zone, h.timezone)
@@ -388,7 +390,9 @@ class ScenarioResolver:
         values: dict[str, Attr] = {}
         ok = True
         for name in sorted(extra):
-            ft = FieldType(name) if name in ("actor", "place") else fields.get(name)
+            ft = (
+                FieldType(cast(FieldKind, name)) if name in ("actor", "place") else fields.get(name)
+            )
             if ft is None:
                 self.diags.add(
                     "R204",

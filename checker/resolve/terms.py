@@ -8,7 +8,7 @@ provision. Each provision remembers which amendments shaped it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -419,7 +419,7 @@ class TermsResolver:
         if interpretation is not None:
             if interpretation not in self.main.model.interpretations:
                 return None
-            change = self.main.model.interpretations[interpretation]
+            change: Any = self.main.model.interpretations[interpretation]
             self._apply(
                 entries,
                 change,
@@ -662,7 +662,7 @@ class ProvisionBuilder:
             span=e.at.span,
         )
 
-    def _second_key(self, keys: list[str]) -> Span:
+    def _second_key(self, keys: Sequence[str]) -> Span:
         """Where the second of `keys` (in file order) is written."""
         spans = sorted((self.e.where(k).key_span for k in keys), key=lambda s: (s.line, s.column))
         return spans[1]
