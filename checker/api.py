@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 
 from checker.diagnostics import Diagnostic, Diagnostics, Severity
 from checker.judge import Options, judge
-from checker.load import load_any, load_scenario
+from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
 from checker.results import FileError, Mismatch, RunResult, ScenarioResult
 
 if TYPE_CHECKING:
     from checker.ir import Provision, Terms
-    from checker.load import Loaded
     from checker.results import Because, ProvisionResult
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,14 +41,6 @@ class CheckOptions:
     jobs: int = 1
     shard: tuple[int, int] | None = None  # (I, N), 1-based
     exitfirst: bool = False
-
-
-def display_path(path: Path) -> str:
-    """Paths relative to the working directory when below it, as users typed them."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def discover(
@@ -278,7 +269,7 @@ def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagn
         if loaded is not None and isinstance(loaded.model, ScenarioFile):
             resolve_scenario(loaded, diags, cache, Overrides())
         elif loaded is not None and isinstance(loaded.model, TermsFile):
-            resolver = TermsResolver(loaded, diags, _load_terms)
+            resolver = TermsResolver(loaded, diags, load_terms)
             if resolver.ok:
                 terms = resolver.resolve(None, None)
                 for name in loaded.model.interpretations:
@@ -296,25 +287,18 @@ def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagn
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
-def _load_terms(path: Path, diags: Diagnostics) -> Loaded[TermsFile] | None:
-    from checker.load import load_terms
-
-    return load_terms(path, diags, display=display_path(path))
-
-
 def load_terms_in_force(
     path: Path | str, as_of: str | None = None, interpretation: str | None = None
 ) -> tuple[Terms | None, list[Diagnostic]]:
     """The terms of a file, resolved (for `provisions` and tests); (terms, diagnostics)."""
     from checker import timeutil as tu
-    from checker.load import load_terms
 
     diags = Diagnostics()
     p = Path(path)
-    loaded = load_terms(p, diags, display=display_path(p))
+    loaded = load_terms(p, diags)
     if loaded is None:
         return None, diags.sorted()
-    resolver = TermsResolver(loaded, diags, _load_terms)
+    resolver = TermsResolver(loaded, diags, load_terms)
     if not resolver.ok:
         return None, diags.sorted()
     minute = tu.window_until(as_of, resolver.main.zone) if as_of else None
@@ -334,7 +318,7 @@ def explain_provision(
 
     p = Path(path)
     diags = Diagnostics()
-    loaded = load_scenario(p, diags, display=display_path(p))
+    loaded = load_scenario(p, diags)
     scenario = (
         resolve_scenario(loaded, diags, TermsCache(), Overrides(None, as_of, None, interpretation))
         if loaded

@@ -202,10 +202,20 @@ def _check_repeated_ids(doc: YamlDoc, diags: Diagnostics, lists: tuple[str, ...]
                     seen[ident] = index
 
 
+def display_path(path: Path | str) -> str:
+    """How a file is named in diagnostics and reports: relative to the working
+    directory when below it (as users type paths), else as given."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
 def load_terms(
     path: Path | str, diags: Diagnostics, display: str | None = None
 ) -> Loaded[TermsFile] | None:
-    doc = load_file(path, diags, display=display)
+    doc = load_file(path, diags, display=display if display is not None else display_path(path))
     return _terms_from_doc(doc, diags) if doc is not None else None
 
 
@@ -219,7 +229,7 @@ def _terms_from_doc(doc: YamlDoc, diags: Diagnostics) -> Loaded[TermsFile] | Non
 def load_scenario(
     path: Path | str, diags: Diagnostics, display: str | None = None
 ) -> Loaded[ScenarioFile] | None:
-    doc = load_file(path, diags, display=display)
+    doc = load_file(path, diags, display=display if display is not None else display_path(path))
     return _scenario_from_doc(doc, diags) if doc is not None else None
 
 
@@ -234,7 +244,7 @@ def load_any(
     path: Path | str, diags: Diagnostics, display: str | None = None
 ) -> Loaded[TermsFile] | Loaded[ScenarioFile] | None:
     """Load a file of either language, chosen by its top-level keys."""
-    doc = load_file(path, diags, display=display)
+    doc = load_file(path, diags, display=display if display is not None else display_path(path))
     if doc is None:
         return None
     kind = detect_kind(doc.data)

@@ -38,7 +38,6 @@ from checker.ir import (
 from checker.load import Loaded, load_terms
 from checker.models.scenario import Report as ReportModel
 from checker.models.scenario import ScenarioFile
-from checker.models.terms import TermsFile
 from checker.resolve.common import Where, timed
 from checker.resolve.match import Lexicon, resolve_match, resolve_state_cond
 from checker.resolve.terms import TermsResolver, resolve_initial
@@ -75,8 +74,8 @@ class TermsCache:
         key = str(path.resolve())
         if key not in self.resolvers:
             local = Diagnostics()
-            loaded = load_terms(path, local, display=_display(path))
-            res = TermsResolver(loaded, local, _loader(self)) if loaded is not None else None
+            loaded = load_terms(path, local)
+            res = TermsResolver(loaded, local, load_terms) if loaded is not None else None
             self.resolvers[key] = (
                 res if res is not None and res.ok and not local.has_errors else None,
                 list(local.items),
@@ -117,20 +116,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _loader(cache: TermsCache):  # type: ignore[no-untyped-def]
-    def load(path: Path, diags: Diagnostics) -> Loaded[TermsFile] | None:
-        return load_terms(path, diags, display=_display(path))
-
-    return load
 
 
 NO_READING = "(none)"
