@@ -83,6 +83,17 @@ class Timeline:
         """The value set by the last member that happened (by `t`, after `after`), else fallback."""
         result = fallback
         assert isinstance(result, Cat)
+        for d, sel in self._last_of(members, t, after):
+            v = d.value
+            assert isinstance(v, Cat)
+            result = Cat(sym.Ite(sel, v.e, result.e), result.dom | v.dom)
+        return result
+
+    def _last_of(
+        self, members: list[Change], t: Time | None, after: Time | None
+    ) -> list[tuple[Change, Bool]]:
+        """Each member with the condition that it is the last one to have happened."""
+        out = []
         for d in members:
             happened = self._happened(d, t, after)
             if happened is False:
@@ -92,11 +103,8 @@ class Timeline:
                 for o in members
                 if o is not d
             ]
-            sel = sym.And(happened, sym.Not(sym.Or(*later)))
-            v = d.value
-            assert isinstance(v, Cat)
-            result = Cat(sym.Ite(sel, v.e, result.e), result.dom | v.dom)
-        return result
+            out.append((d, sym.And(happened, sym.Not(sym.Or(*later)))))
+        return out
 
     def _happened(self, c: Change, t: Time | None, after: Time | None) -> Bool:
         return sym.And(
@@ -108,16 +116,8 @@ class Timeline:
     def _last_time(self, members: list[Change], before: Time, t: Time | None = None) -> Time:
         """The minute of the last member that happened (by `t`), else `before`."""
         e: object = before.e
-        for d in members:
-            happened = self._happened(d, t, None)
-            if happened is False:
-                continue
-            later = [
-                sym.And(self._happened(o, t, None), sym.t_lt(d.slot.t, o.slot.t))
-                for o in members
-                if o is not d
-            ]
-            e = sym.Ite(sym.And(happened, sym.Not(sym.Or(*later))), d.slot.t.e, e)
+        for d, sel in self._last_of(members, t, None):
+            e = sym.Ite(sel, d.slot.t.e, e)
         lo = min(before.lo, *(c.slot.t.lo for c in members)) if members else before.lo
         hi = max(before.hi, *(c.slot.t.hi for c in members)) if members else before.hi
         return Time(e, lo, hi)
