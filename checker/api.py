@@ -11,6 +11,7 @@ import codecs
 import multiprocessing
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
 from checker.results import FileError, Mismatch, RunResult, ScenarioResult
+from checker.solver import Deadline
 
 if TYPE_CHECKING:
     from checker.ir import Provision, Terms
@@ -174,7 +176,12 @@ def _check_in_worker(path: str, opts: CheckOptions) -> ScenarioResult | FileErro
 def check_file(
     path: Path, cache: TermsCache, opts: CheckOptions
 ) -> ScenarioResult | FileError | None:
-    """Load, resolve and judge one scenario file (None: not selected by `-k`)."""
+    """Load, resolve and judge one scenario file (None: not selected by `-k`).
+
+    `--timeout` bounds all of it, loading included, and `duration` counts all of it.
+    """
+    began = time.monotonic()
+    deadline = Deadline(opts.judge.timeout)
     shown = display_path(path)
     diags = Diagnostics()
     loaded = load_scenario(path, diags, display=shown)
@@ -188,20 +195,21 @@ def check_file(
         if not diags.has_errors:
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
-    result = judge(scenario, opts.judge)
+    result = judge(scenario, opts.judge, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     compare_expectations(result, scenario)
     if every_reading and loaded is not None:
-        _judge_every_reading(result, scenario, loaded, diags, cache, opts)
+        _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline)
         if diags.has_errors:
             return FileError(shown, [d for d in diags.sorted()])
+    result.duration = time.monotonic() - began
     return result
 
 
 ALL_READINGS = "all"
 
 
-def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None:  # type: ignore[no-untyped-def]
+def _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline) -> None:  # type: ignore[no-untyped-def]
     """`--interpretation all`: judge under each reading too and mark what differs.
 
     The result stays the scenario's own reading (what `expect` is checked against);
@@ -221,7 +229,7 @@ def _judge_every_reading(result, scenario, loaded, diags, cache, opts) -> None: 
         other = resolve_scenario(loaded, diags, cache, reading)
         if other is None:
             continue
-        judged = judge(other, opts.judge)
+        judged = judge(other, opts.judge, deadline)
         verdicts[name] = {p.id: p.verdict for p in judged.provisions}
         result.reading_verdicts[name] = judged.verdict
     result.provisions = [
@@ -334,6 +342,7 @@ def explain_provision(
         return None, diags.sorted()
     judge = Judge(scenario, Options(explain=True))
     result = judge.run()
+    judge.session.close()
     compare_expectations(result, scenario)
     mine = next(x for x in result.provisions if x.id == pid)
     extra: tuple[Because, ...] = ()

@@ -26,7 +26,7 @@ def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
     """A slot's attributes in a model, as text (only what can vary)."""
     w = judge.world
     out: dict[str, str] = {}
-    exists = model.eval(_expr(slot.exists), model_completion=True)
+    exists = model.eval(_expr(slot.exists, judge.ctx), model_completion=True)
     out["happened"] = "yes" if z3.is_true(exists) else "no"
     if out["happened"] == "no":
         return out
@@ -49,8 +49,8 @@ def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
     return out
 
 
-def _expr(b: object) -> z3.BoolRef:
-    return z3.BoolVal(b) if isinstance(b, bool) else b
+def _expr(b: object, ctx: z3.Context | None = None) -> z3.BoolRef:
+    return z3.BoolVal(b, ctx) if isinstance(b, bool) else b
 
 
 def _int(model: z3.ModelRef, c: Cat) -> int:
@@ -66,7 +66,10 @@ def _name(value: str) -> str:
 def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> object:
     """A formula fixing the slot's uncertain attributes to their values in `model`."""
     parts: list[object] = [
-        sym.Eq(_expr(slot.exists), model.eval(_expr(slot.exists), model_completion=True))
+        sym.Eq(
+            _expr(slot.exists, judge.ctx),
+            model.eval(_expr(slot.exists, judge.ctx), model_completion=True),
+        )
     ]
     if values.get("happened") == "yes":
         if not slot.t.exact:
@@ -79,11 +82,11 @@ def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -
 
 
 def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
-    keep_q = judge.questions[(pid, "keep")]
-    breach_q = judge.questions[(pid, "breach")]
+    keep_q = judge.question(pid, "keep")
+    breach_q = judge.question(pid, "breach")
     if isinstance(keep_q, bool) or isinstance(breach_q, bool):
         return None
-    keep = judge.session.check([*lits, keep_q])
+    keep = judge.session.check(judge.real([*lits, keep_q]))
     if not isinstance(keep, Sat):
         return None
     keep_model = keep.model
@@ -91,11 +94,13 @@ def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExpl
     keep_values = {s.name: _values(judge, s, keep_model) for s in uncertain}
     pinned: list[z3.BoolRef] = []
     for i, s in enumerate(uncertain):
-        lit = z3.Bool(f"pin:{pid}:{i}")
-        judge.session.add([sym.Implies(lit, _pin(judge, s, keep_values[s.name], keep_model))])
-        if judge.session.sat([*lits, breach_q, *pinned, lit]):
+        pin = _pin(judge, s, keep_values[s.name], keep_model)
+        if isinstance(pin, bool):
+            continue
+        lit = judge.gate(f"pin:{pid}:{i}", pin, [])
+        if judge.session.sat(judge.real([*lits, breach_q, *pinned, lit])):
             pinned.append(lit)
-    breach = judge.session.check([*lits, breach_q, *pinned])
+    breach = judge.session.check(judge.real([*lits, breach_q, *pinned]))
     if not isinstance(breach, Sat):
         return None
     facts: list[Fact] = []
@@ -127,12 +132,10 @@ def _varies(s: Slot) -> bool:
 
 def fulfilled_by(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
     """For a complied require/achieve: a minimal set of reports that forces its fulfilment."""
-    q = judge.questions.get((pid, "unfulfilled"))
-    if q is None or q is True:
+    if judge.compiled_by_id[pid].fulfilled is None:
         return ()
-    if q is False:
+    q = judge.question(pid, "unfulfilled")
+    if isinstance(q, bool):
         return ()
-    core, _ = judge.session.minimal_core(
-        [q], list(lits), absent_false=judge.sc.world == "closed", budget=judge.opts.core_budget
-    )
+    core, _ = judge.minimal([q], list(lits), absent_false=judge.sc.world == "closed")
     return tuple(judge._because(core))

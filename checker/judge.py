@@ -18,12 +18,14 @@ from pathlib import Path
 import z3
 
 from checker.compile import sym
+from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
-from checker.compile.states import States
+from checker.compile.sym import Bool
+from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
-from checker.solver import GaveUp, Session
+from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Deadline, GaveUp, Session
 
 MAX_READINGS = 8
 MAX_CONFLICTS = 8
@@ -31,54 +33,73 @@ MAX_CONFLICTS = 8
 
 @dataclass
 class Options:
-    timeout: float | None = 60.0
-    rlimit: int | None = 50_000_000
-    phantoms: int | None = None  # open world: unreported-event slots (None: decided per scenario)
+    timeout: float | None = 60.0  # seconds of wall-clock time per scenario, everything included
+    rlimit: int | None = DEFAULT_RLIMIT
+    memory_mb: int | None = DEFAULT_MEMORY_MB
     dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
     core_budget: int = 400  # solver calls per minimal explanation (deterministic)
     explain: bool = False  # explain `open` verdicts with two worlds (SPEC §4.3)
 
 
-MAX_PHANTOMS = 10
+UNDECIDED = (
+    "open world: whether it holds could depend on more unreported events than are "
+    "modelled one by one"
+)
 
 
-def phantom_count(scenario: Scenario) -> int:
-    """Unreported events an open world may add: enough to fulfil every require and achieve,
-    restore every maintained state, explain every absence or observation, and breach one
-    more provision (SPEC leaves the number free; docs/semantics.md records the bound)."""
-    if scenario.world == "closed":
-        return 0
-    needy = sum(
-        1 for p in scenario.terms.provisions if p.form in ("require", "achieve", "maintain")
-    )
-    observations = sum(1 for r in scenario.reports if not isinstance(r, EventReport))
-    return min(1 + needy + observations, MAX_PHANTOMS)
+class Undecided(GaveUp):
+    """An open-world question that neither the explicit unreported events decide (they
+    allow no world) nor the over-approximation refutes (it allows one)."""
+
+    def __init__(self) -> None:
+        super().__init__(UNDECIDED)
 
 
 class Judge:
-    def __init__(self, scenario: Scenario, opts: Options | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, opts: Options | None = None, deadline: Deadline | None = None
+    ) -> None:
         self.sc = scenario
         self.opts = opts or Options()
-        n = self.opts.phantoms if self.opts.phantoms is not None else phantom_count(scenario)
-        self.world: World = build_world(scenario, n)
-        self.states = States(self.world)
+        self.deadline = deadline or Deadline(self.opts.timeout)
+        # a fresh context: nothing that ran before in this process can change an answer
+        self.ctx = z3.Context()
+        self.session = Session(self.ctx, self.deadline, self.opts.rlimit, self.opts.memory_mb)
+        self.session.record = self.opts.dump_smt2 is not None
+        tick = self.deadline.check
+        self.world: World = build_world(
+            scenario,
+            self.ctx,
+            lambda index: plan_phantoms(scenario, index),
+            earliest_minute(scenario),
+            tick,
+        )
+        self.session.add(self.world.axioms)
+        self.world.sink = self.session.add_one
+        self.beyond = Beyond(self.world)
+        self.wild = self.beyond.lit
+        self.states = Timelines(self.world, self.session.assert_under, self.beyond)
+        self.states.tick = tick
+        self.session.refine = self.states.refine
+        self.session.pending = self.states.pending
         self.states.rules()
         self._observations()
-        compiler = ProvisionCompiler(self.world, self.states)
-        self.compiled: list[Compiled] = [compiler.compile(p) for p in scenario.terms.provisions]
+        compiler = ProvisionCompiler(self.world, self.states, self.beyond)
+        self.compiled: list[Compiled] = []
+        for p in scenario.terms.provisions:
+            tick()
+            self.compiled.append(compiler.compile(p))
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
-        self.session = Session(self.opts.timeout, self.opts.rlimit)
-        self.session.record = self.opts.dump_smt2 is not None
-        self.session.add(self.world.axioms)
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
-        self.questions: dict[tuple[str, str], z3.BoolRef | bool] = {}
+        self._formulas: dict[tuple[str, str], Bool] = {}
         for c in self.compiled:
             pid = c.provision.id
-            self._question(pid, "breach", c.breach)
-            self._question(pid, "keep", sym.Not(c.breach))
+            self._formulas[(pid, "breach")] = c.breach
+            self._formulas[(pid, "keep")] = sym.Not(c.breach)
             if c.fulfilled is not None:
-                self._question(pid, "unfulfilled", sym.Not(c.fulfilled))
+                self._formulas[(pid, "unfulfilled")] = sym.Not(c.fulfilled)
+        self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
 
     def _observations(self) -> None:
         """A state observation holds at some minute of its date (up to as_of)."""
@@ -89,23 +110,69 @@ class Judge:
             t = observation_time(w, r)
             if t is None:
                 continue  # it speaks of a time after as_of: nothing is known of it yet
-            w.add(sym.Implies(w.lits[r.id], self.states.holds(r.cond, t)))
+            with self.states.collecting() as deps:
+                f = sym.Implies(w.lits[r.id], self.states.holds(r.cond, t))
+            self.states.add_world(f, deps)
 
-    def _question(self, pid: str, what: str, formula: object) -> None:
-        if isinstance(formula, bool):
-            self.questions[(pid, what)] = formula
-            return
-        lit = z3.Bool(f"{what}:{pid}")
-        self.session.add([sym.Implies(lit, formula)])
-        self.questions[(pid, what)] = lit
+    def question(self, pid: str, what: str) -> z3.BoolRef | bool:
+        """The gate literal of a question (its formula and what it uses asserted under it),
+        or the constant it folds to."""
+        key = (pid, what)
+        if key not in self._gates:
+            formula = self._formulas[key]
+            if isinstance(formula, bool):
+                self._gates[key] = formula
+            else:
+                self._gates[key] = self.gate(
+                    f"{what}:{pid}", formula, self.compiled_by_id[pid].deps
+                )
+        return self._gates[key]
+
+    def gate(self, name: str, formula: Bool, deps: list[Defined]) -> z3.BoolRef:
+        """A new gate for `formula`, which uses `deps`."""
+        gid, lit = self.session.new_gate(name)
+        self.states.assert_gated(gid, lit, formula, deps)
+        return lit
 
     def possible(self, pid: str, what: str, assumptions: Sequence[z3.BoolRef]) -> bool:
-        q = self.questions[(pid, what)]
+        q = self.question(pid, what)
         if q is False:
             return False
         if q is True:
+            return self.sat(assumptions)
+        return self.sat([*assumptions, q])
+
+    # ---- the two encodings of an open world ---------------------------------
+
+    def real(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """Only explicit events: every model is a world of the scenario."""
+        return [*assumptions, z3.Not(self.wild)] if self.wild is not None else list(assumptions)
+
+    def over(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """Any unreported events at all: what is impossible here is impossible."""
+        return [*assumptions, self.wild] if self.wild is not None else list(assumptions)
+
+    def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
+        """Is there a compatible world where the assumptions hold? A give-up raises GaveUp;
+        an open-world question the two encodings cannot settle raises Undecided."""
+        if self.wild is None:
             return self.session.sat(assumptions)
-        return self.session.sat([*assumptions, q])
+        if self.session.sat(self.real(assumptions)):
+            return True
+        if not self.session.sat(self.over(assumptions)):
+            return False
+        raise Undecided()
+
+    def minimal(
+        self,
+        fixed: Sequence[z3.BoolRef],
+        candidates: Sequence[z3.BoolRef],
+        absent_false: bool = False,
+    ) -> tuple[list[z3.BoolRef], bool]:
+        """A minimal subset of `candidates` that is impossible with `fixed` (see Session)."""
+        return self.session.minimal_core(
+            self.over(fixed), candidates, absent_false=absent_false, budget=self.opts.core_budget
+        )
 
     # ---- the whole judgement --------------------------------------------
 
@@ -117,6 +184,9 @@ class Judge:
         except GaveUp as gave_up:
             result.verdict = "unknown"
             result.reason = gave_up.reason
+        except MemoryError:
+            result.verdict = "unknown"
+            result.reason = "memory limit reached"
         result.duration = time.monotonic() - start
         result.checks = self.session.checks
         if self.opts.dump_smt2 is not None:
@@ -129,27 +199,11 @@ class Judge:
         (folder / f"{stem}.smt2").write_text(self.session.to_smt2(), encoding="utf-8")
 
     def _blank(self) -> ScenarioResult:
-        sc = self.sc
-        return ScenarioResult(
-            file=sc.file,
-            id=sc.id,
-            title=sc.title,
-            terms=sc.terms.id,
-            terms_file=sc.terms.file,
-            as_of=sc.as_of_text,
-            world=sc.world,
-            interpretation=sc.interpretation,
-            verdict="unknown",
-            has_expect=sc.expect is not None,
-            span=sc.span,
-            timeline=_timeline(sc),
-            in_force=sc.terms.in_force,
-            as_of_minute=sc.as_of,
-        )
+        return blank_result(self.sc)
 
     def _judge(self, result: ScenarioResult) -> None:
         lits = self.report_lits
-        if not self.session.sat(lits):
+        if not self.sat(lits):
             result.verdict = "incoherent"
             result.conflicts = [tuple(self._because(c)) for c in self._conflicts()]
             result.readings = self._readings()
@@ -198,7 +252,11 @@ class Judge:
         self, c: Compiled, lits: Sequence[z3.BoolRef], explain: bool = True
     ) -> ProvisionResult:
         p = c.provision
-        verdict = self.verdict_of(c, lits)
+        undecided: str | None = None
+        try:
+            verdict = self.verdict_of(c, lits)
+        except Undecided as u:
+            verdict, undecided = "unknown", u.reason
         because: tuple[Because, ...] = ()
         note = None
         responsible: tuple[str, ...] = ()
@@ -225,22 +283,20 @@ class Judge:
             amended_by=p.amended_by,
             interpreted_by=p.interpreted_by,
             because=because,
-            note=note
-            if verdict == "violated"
-            else (p.reason if p.form == "unformalized" else None),
+            note=undecided
+            or (
+                note if verdict == "violated" else (p.reason if p.form == "unformalized" else None)
+            ),
             span=p.span,
         )
 
     def _proof(self, pid: str, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
-        q = self.questions[(pid, "keep")]
+        q = self.question(pid, "keep")
         if q is False:
             return []
         fixed = [] if q is True else [q]
-        core, self._minimal = self.session.minimal_core(
-            fixed,
-            list(lits),
-            absent_false=self.sc.world == "closed",
-            budget=self.opts.core_budget,
+        core, self._minimal = self.minimal(
+            fixed, list(lits), absent_false=self.sc.world == "closed"
         )
         return core
 
@@ -265,9 +321,10 @@ class Judge:
         by_party: dict[str, set[int]] = {}
         # the proof is made of reports: unreported (phantom) events could breach too,
         # but no world needs them to, so they name no one
-        culprits = [(s, cond) for s, cond in c.culprits if not s.phantom]
+        with self.states.collecting() as deps:
+            culprits = [(s, cond) for s, cond in c.culprits() if not s.phantom]
         for slot, _ in culprits:
-            for code in slot.actor.dom:
+            for code in sorted(slot.actor.dom):
                 by_party.setdefault(self.party_of(index.name("actor", code)), set()).add(code)
         found = []
         for party in sorted(by_party):
@@ -275,9 +332,11 @@ class Judge:
             blamed = sym.Or(*(sym.And(cond, sym.cat_in(s.actor, codes)) for s, cond in culprits))
             if blamed is False:
                 continue
-            q = z3.Bool(f"blame:{p.id}:{party}")
-            self.session.add([sym.Implies(q, blamed)])
-            if self.session.sat([*lits, q]):
+            if blamed is True:
+                found.append(party)
+                continue
+            q = self.gate(f"blame:{p.id}:{party}", blamed, [*c.deps, *deps])
+            if self.sat([*lits, q]):
                 found.append(party)
         return tuple(found)
 
@@ -308,13 +367,13 @@ class Judge:
         ]
         if any(r.verdict == "violated" and r.binding for r in provisions):
             return "violation", None
-        keeps = {c.provision.id: self.questions[(c.provision.id, "keep")] for c in binding}
+        keeps = {c.provision.id: self.question(c.provision.id, "keep") for c in binding}
         if any(q is False for q in keeps.values()):
             return "violation", None
         keep_lits = [q for q in keeps.values() if not isinstance(q, bool)]
-        if self.session.sat([*lits, *keep_lits]):
+        if self.sat([*lits, *keep_lits]):
             return "consistent", None
-        core, _ = self.session.minimal_core([], [*keep_lits, *lits], budget=self.opts.core_budget)
+        core, _ = self.minimal([], [*keep_lits, *lits])
         ids = {q.get_id(): pid for pid, q in keeps.items() if not isinstance(q, bool)}
         names = tuple(ids[c.get_id()] for c in core if c.get_id() in ids)
         return "violation", JointConflict(names, tuple(self._because(core)))
@@ -350,13 +409,13 @@ class Judge:
 
     def _joint_verdict(self, lits: Sequence[z3.BoolRef]) -> str:
         keeps = [
-            self.questions[(c.provision.id, "keep")]
+            self.question(c.provision.id, "keep")
             for c in self.compiled
             if c.provision.binding and c.provision.form != "unformalized"
         ]
         if any(q is False for q in keeps):
             return "violation"
-        ok = self.session.sat([*lits, *(q for q in keeps if not isinstance(q, bool))])
+        ok = self.sat([*lits, *(q for q in keeps if not isinstance(q, bool))])
         return "consistent" if ok else "violation"
 
     _marco_cache: tuple[list[list[z3.BoolRef]], list[list[z3.BoolRef]]] | None = None
@@ -369,9 +428,9 @@ class Judge:
         by_weight = sorted(
             lits, key=lambda x: -_reliability(self.report_of[x.get_id()])
         )  # grow readings by trusting the most reliable sources first
-        chooser = z3.Solver()
+        chooser = z3.Solver(ctx=self.ctx)
         chooser.set("random_seed", 0)
-        pick = {x.get_id(): z3.Bool(f"pick:{i}") for i, x in enumerate(lits)}
+        pick = {x.get_id(): z3.Bool(f"pick:{i}", self.ctx) for i, x in enumerate(lits)}
         muses: list[list[z3.BoolRef]] = []
         msses: list[list[z3.BoolRef]] = []
         rounds = 0
@@ -383,25 +442,45 @@ class Judge:
             seed = [
                 x for x in lits if not z3.is_false(m.eval(pick[x.get_id()], model_completion=False))
             ]
-            if self.session.sat(seed):
+            if self.sat(seed):
                 grown = list(seed)
                 for x in by_weight:
-                    if x not in grown and self.session.sat([*grown, x]):
+                    if x not in grown and self.sat([*grown, x]):
                         grown.append(x)
                 mss = [x for x in lits if any(x.eq(g) for g in grown)]
                 msses.append(mss)
                 chooser.add(
                     z3.Or(
                         *[pick[x.get_id()] for x in lits if not any(x.eq(g) for g in mss)]
-                        or [z3.BoolVal(False)]
+                        or [z3.BoolVal(False, self.ctx)]
                     )
                 )
             else:
-                mus, _ = self.session.minimal_core([], seed, budget=self.opts.core_budget)
+                mus, _ = self.minimal([], seed)
                 muses.append(mus)
                 chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
         self._marco_cache = (muses[:MAX_CONFLICTS], msses)
         return self._marco_cache
+
+
+def blank_result(sc: Scenario) -> ScenarioResult:
+    """A scenario's result before any verdict: what it is, and its timeline."""
+    return ScenarioResult(
+        file=sc.file,
+        id=sc.id,
+        title=sc.title,
+        terms=sc.terms.id,
+        terms_file=sc.terms.file,
+        as_of=sc.as_of_text,
+        world=sc.world,
+        interpretation=sc.interpretation,
+        verdict="unknown",
+        has_expect=sc.expect is not None,
+        span=sc.span,
+        timeline=_timeline(sc),
+        in_force=sc.terms.in_force,
+        as_of_minute=sc.as_of,
+    )
 
 
 def _union_verdict(verdicts: set[str]) -> str:
@@ -462,6 +541,27 @@ def _because(r: Report) -> Because:
     return Because(r.id, r.span.file, r.span.line, r.span.column, src)
 
 
-def judge(scenario: Scenario, opts: Options | None = None) -> ScenarioResult:
-    """Judge one resolved scenario; never raises for a solver give-up."""
-    return Judge(scenario, opts).run()
+def judge(
+    scenario: Scenario, opts: Options | None = None, deadline: Deadline | None = None
+) -> ScenarioResult:
+    """Judge one resolved scenario; a give-up (time, resource or memory limit) anywhere,
+    building the encoding included, is the verdict `unknown` with its reason."""
+    began = time.monotonic()
+    try:
+        j = Judge(scenario, opts, deadline)
+    except GaveUp as gave_up:
+        return _gave_up(scenario, gave_up.reason, began)
+    except MemoryError:
+        return _gave_up(scenario, "memory limit reached", began)
+    try:
+        return j.run()
+    finally:
+        j.session.close()
+
+
+def _gave_up(scenario: Scenario, reason: str, began: float) -> ScenarioResult:
+    result = blank_result(scenario)
+    result.verdict = "unknown"
+    result.reason = reason
+    result.duration = time.monotonic() - began
+    return result

@@ -9,11 +9,12 @@ provision's position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from checker.diagnostics import Diagnostics
 from checker.ir import Fixed, Scenario, Terms
-from checker.judge import Judge, Options
+from checker.judge import Judge, Options, Undecided
 from checker.solver import GaveUp
 
 if TYPE_CHECKING:
@@ -54,24 +55,26 @@ def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> No
         reports=(),
         expect=None,
     )
-    judge = Judge(scenario, Options(timeout=timeout))
+    try:
+        judge = Judge(scenario, Options(timeout=timeout))
+    except GaveUp as gave_up:
+        diags.add("E901", binding[0].span, reason=gave_up.reason)
+        return
     try:
         keeps = [
             q
             for p in binding
             if p.binding
-            for q in [judge.questions[(p.id, "keep")]]
+            for q in [judge.question(p.id, "keep")]
             if not isinstance(q, bool)
         ]
-        always_broken = [
-            p for p in binding if p.binding and judge.questions[(p.id, "keep")] is False
-        ]
-        if always_broken or not judge.session.sat(keeps):
-            core, _ = judge.session.minimal_core([], keeps) if not always_broken else ([], True)
+        always_broken = [p for p in binding if p.binding and judge.question(p.id, "keep") is False]
+        if always_broken or not _possible_all(judge, keeps):
+            core, _ = judge.minimal([], keeps) if not always_broken else ([], True)
             names = {
-                cast("z3.BoolRef", judge.questions[(p.id, "keep")]).get_id(): p.id
+                cast("z3.BoolRef", judge.question(p.id, "keep")).get_id(): p.id
                 for p in binding
-                if p.binding and not isinstance(judge.questions[(p.id, "keep")], bool)
+                if p.binding and not isinstance(judge.question(p.id, "keep"), bool)
             }
             ids = [p.id for p in always_broken] or [names[c.get_id()] for c in core]
             first = next(p for p in binding if p.id == ids[0])
@@ -88,23 +91,33 @@ def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> No
                 and p.window.during is None
             ):
                 continue  # a duty with no deadline is never breached by design: pending until met
-            if not judge.possible(p.id, "breach", []):
+            if not _maybe(lambda: judge.possible(p.id, "breach", [])):  # noqa: B023
                 diags.add(
                     "L402", p.span, id=p.id, detail="no world allowed by the terms breaches it"
                 )
             elif p.window.end is not None and p.form in ("require", "achieve"):
                 due = judge.compiled_by_id[p.id].due
-                if due is False or (due is not True and not _possible(judge, due)):
+                if due is False or (due is not True and not _possible(judge, p.id, due)):
                     diags.add("L403", p.span, id=p.id, detail="its deadline can never come")
     except GaveUp as gave_up:
         diags.add("E901", binding[0].span, reason=gave_up.reason)
+    finally:
+        judge.session.close()
 
 
-def _possible(judge: Judge, formula: object) -> bool:
-    import z3
+def _maybe(ask: Callable[[], bool]) -> bool:
+    """An open-world answer, where "cannot tell" counts as possible: lint reports only
+    what it proves."""
+    try:
+        return ask()
+    except Undecided:
+        return True
 
-    from checker.compile import sym
 
-    q = z3.Bool("lint:due")
-    judge.session.add([sym.Implies(q, formula)])
-    return judge.session.sat([q])
+def _possible_all(judge: Judge, keeps: list[z3.BoolRef]) -> bool:
+    return _maybe(lambda: judge.sat(keeps))
+
+
+def _possible(judge: Judge, pid: str, formula: object) -> bool:
+    q = judge.gate(f"lint:due:{pid}", formula, judge.compiled_by_id[pid].deps)
+    return _maybe(lambda: judge.sat([q]))

@@ -1,20 +1,27 @@
 """Stage 4: the one Z3 session a scenario is judged in.
 
-Fixed seeds, unsat cores on, a deterministic resource limit (`rlimit`) per
-question and a wall-clock budget per scenario only against hangs. Answers are
-typed: `Sat`, `Unsat(core)` or `Unknown(reason)`; a give-up is a result, never
-an exception.
+A fresh Z3 context per scenario (nothing carries over from what ran before in
+the process), fixed seeds, a deterministic resource limit (`rlimit`) per solver
+call, and one wall-clock `Deadline` for everything done for the scenario.
+Formulas of a question sit behind its *gate* literal; every call assumes the
+gates it asks about and the negation of all others, so a question pays only
+for what it depends on. A satisfiable answer is returned only once the
+refinement hook (the timelines' lazily instantiated rules) accepts the model.
+Answers are typed: `Sat`, `Unsat(core)` or `Unknown(reason)`; a give-up is a
+result, never an exception the caller does not expect.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import z3
 
 DEFAULT_RLIMIT = 50_000_000
+DEFAULT_MEMORY_MB = 4096
 
 
 @dataclass(frozen=True)
@@ -36,57 +43,160 @@ Result = Sat | Unsat | Unknown
 
 
 class GaveUp(Exception):
-    """Raised inside a judgement to stop it; carries the solver's reason."""
+    """Raised inside a judgement to stop it; carries the reason (which limit was reached)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
+def _seconds(s: float) -> str:
+    return f"{s:g} s"
+
+
+class Deadline:
+    """One wall-clock budget for everything done for one scenario (None: no limit)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    @property
+    def reason(self) -> str:
+        return f"time limit reached ({_seconds(self.seconds or 0)})"
+
+    def left(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def expired(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def check(self) -> None:
+        """Stop the work (GaveUp) once the time is up."""
+        if self.at is not None and time.monotonic() >= self.at:
+            raise GaveUp(self.reason)
+
+
 class Session:
-    def __init__(self, timeout: float | None = None, rlimit: int | None = DEFAULT_RLIMIT) -> None:
+    def __init__(
+        self,
+        ctx: z3.Context,
+        deadline: Deadline | None = None,
+        rlimit: int | None = DEFAULT_RLIMIT,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+    ) -> None:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
-        self.solver = z3.Solver()
+        if memory_mb:
+            z3.set_param("memory_max_size", memory_mb)
+        self.ctx = ctx
+        self.solver = z3.Solver(ctx=ctx)
         self.solver.set("random_seed", 0)
         self.solver.set("unsat_core", True)
         self.rlimit = rlimit
-        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.memory_mb = memory_mb
+        self.deadline = deadline or Deadline(None)
         self.checks = 0
         self.asked: list[tuple[tuple[z3.BoolRef, ...], str]] = []
         self.record = False
+        self.gates: list[z3.BoolRef] = []
+        self._gate_id: dict[int, int] = {}
+        self._off: list[z3.BoolRef] = []
+        # the refinement hook: (model, active gate ids) -> number of rules asserted
+        self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
+        self.pending: Callable[[], bool] = lambda: False
+        self._watchdog: threading.Timer | None = None
+        left = self.deadline.left()
+        if left is not None:
+            # a solver call that ignores its own timeout is interrupted at the deadline
+            self._watchdog = threading.Timer(max(0.0, left), ctx.interrupt)
+            self._watchdog.daemon = True
+            self._watchdog.start()
 
-    def add(self, formulas: Iterable[object]) -> None:
+    def close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    # ---- assertions --------------------------------------------------------
+
+    def add(self, formulas: Sequence[object]) -> None:
         for f in formulas:
-            if f is True:
-                continue
-            if f is False:
-                self.solver.add(z3.BoolVal(False))
-            else:
-                self.solver.add(f)
+            self.add_one(f)
+
+    def add_one(self, f: object) -> None:
+        if f is True:
+            return
+        if f is False:
+            self.solver.add(z3.BoolVal(False, self.ctx))
+        else:
+            self.solver.add(f)
+
+    def new_gate(self, name: str) -> tuple[int, z3.BoolRef]:
+        """A literal that switches a question's formulas on (id > 0)."""
+        lit = z3.Bool(name, self.ctx)
+        self.gates.append(lit)
+        self._off.append(z3.Not(lit))
+        gid = len(self.gates)
+        self._gate_id[lit.get_id()] = gid
+        return gid, lit
+
+    def assert_under(self, gate: int, lit: z3.BoolRef | None, formula: object) -> None:
+        if formula is True:
+            return
+        if gate == 0 or lit is None:
+            self.add_one(formula)
+        else:
+            self.add_one(
+                z3.Implies(lit, formula if formula is not False else z3.BoolVal(False, self.ctx))
+            )
+
+    # ---- questions -----------------------------------------------------------
 
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
+        """Satisfiable with these assumptions (and every other gate off)?"""
+        active = {self._gate_id[a.get_id()] for a in assumptions if a.get_id() in self._gate_id}
+        full = [*assumptions, *(off for i, off in enumerate(self._off, 1) if i not in active)]
+        while True:
+            r = self._check_once(full)
+            if isinstance(r, Sat) and self.refine is not None and self.pending():
+                if self.refine(r.model, active):
+                    continue
+            if self.record:
+                word = (
+                    "sat" if isinstance(r, Sat) else "unsat" if isinstance(r, Unsat) else "unknown"
+                )
+                self.asked.append((tuple(full), word))
+            return r
+
+    def _check_once(self, full: list[z3.BoolRef]) -> Result:
         self.checks += 1
+        if self.deadline.expired():
+            return Unknown(self.deadline.reason)
         if self.rlimit:
             self.solver.set("rlimit", self.rlimit)
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                return Unknown("time limit reached")
+        left = self.deadline.left()
+        if left is not None:
             self.solver.set("timeout", max(1, int(left * 1000)))
-        answer = self.solver.check(*assumptions)
-        if self.record:
-            self.asked.append((tuple(assumptions), str(answer)))
+        try:
+            answer = self.solver.check(*full)
+        except z3.Z3Exception as e:  # an interrupt between calls, or memory
+            return Unknown(self._reason(str(e)))
         if answer == z3.sat:
             return Sat(self.solver.model())
         if answer == z3.unsat:
             return Unsat(tuple(self.solver.unsat_core()))
-        reason = self.solver.reason_unknown()
-        if reason in ("canceled", "max. resource limit exceeded"):
-            reason = f"resource limit reached (rlimit {self.rlimit})"
-        elif reason == "timeout":
-            reason = "time limit reached"
-        return Unknown(reason)
+        return Unknown(self._reason(self.solver.reason_unknown()))
+
+    def _reason(self, said: str) -> str:
+        """Which limit a give-up reached, in the user's terms."""
+        if self.deadline.expired() or said == "timeout":
+            return self.deadline.reason
+        if "memory" in said:
+            return f"memory limit reached ({self.memory_mb} MB)"
+        if said in ("canceled", "max. resource limit exceeded") or "resource" in said:
+            return f"resource limit reached (rlimit {self.rlimit} per solver call)"
+        return said
 
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Satisfiable? A give-up raises `GaveUp`."""
@@ -105,56 +215,56 @@ class Session:
     ) -> tuple[list[z3.BoolRef], bool]:
         """A subset of `candidates` that with `fixed` is unsatisfiable, and whether it is minimal.
 
-        `absent_false`: a candidate left out is assumed false rather than left
-        free (a closed world's sub-scenario: a report removed is an event that
-        did not happen). Deletion in the given order, repeated until a whole
-        pass removes nothing, so the answer is deterministic and minimal even
-        when the property is not monotone. `budget` bounds the solver calls;
-        past it the core is returned unminimized (flag False).
+        Canonical: decided by sat/unsat answers alone, never by the solver's own
+        cores, so the answer depends on the question and the order of `candidates`
+        (earlier ones preferred), not on the encoding or on what ran before.
+        QuickXplain finds it in about k·log(n/k) calls for k of n. `absent_false`:
+        a candidate left out is assumed false rather than left free (a closed
+        world's sub-scenario: a report removed is an event that did not happen);
+        that property is not monotone, so the result is then checked one removal
+        at a time and shrunk until no single removal keeps it unsatisfiable.
+        `budget` bounds the solver calls; past it the smallest set found so far
+        is returned with the flag False.
         """
-        ids = [c.get_id() for c in candidates]
+        cands = list(candidates)
+        ids = [c.get_id() for c in cands]
+        calls = 0
 
-        def ask(subset: list[z3.BoolRef]) -> Result:
+        def unsat(subset: list[z3.BoolRef]) -> bool:
+            nonlocal calls
+            calls += 1
+            if calls > budget:
+                raise _OutOfBudget
+            self.deadline.check()
             chosen = {c.get_id() for c in subset}
-            rest = [z3.Not(c) for c, i in zip(candidates, ids, strict=True) if i not in chosen]
-            return self.check([*fixed, *subset, *(rest if absent_false else [])])
+            rest = [z3.Not(c) for c, i in zip(cands, ids, strict=True) if i not in chosen]
+            r = self.check([*fixed, *subset, *(rest if absent_false else [])])
+            if isinstance(r, Unknown):
+                raise GaveUp(r.reason)
+            return isinstance(r, Unsat)
 
-        r = ask(list(candidates))
-        if isinstance(r, Unknown):
-            raise GaveUp(r.reason)
-        assert isinstance(r, Unsat), "minimal_core needs an unsatisfiable start"
-        in_core = {c.get_id() for c in r.core}
-        current = [c for c in candidates if c.get_id() in in_core]
-        calls = 1
-        changed = True
-        while changed:
-            changed = False
-            i = 0
-            while i < len(current):
-                if calls >= budget:
-                    return current, False
-                trial = current[:i] + current[i + 1 :]
-                r = ask(trial)
-                calls += 1
-                if isinstance(r, Unknown):
-                    raise GaveUp(r.reason)
-                if isinstance(r, Unsat):
-                    kept = {c.get_id() for c in r.core}
-                    current = [c for c in trial if c.get_id() in kept]
-                    changed = True
-                else:
-                    i += 1
+        if not unsat(cands):
+            raise AssertionError("minimal_core needs an unsatisfiable start")
+        best = cands
+        try:
+            found = _quickxplain(unsat, cands)
             if not absent_false:
-                break  # monotone: one pass suffices
-        return current, True
+                return found, True
+            if unsat(found):
+                best = found
+            best = _shrink(unsat, best)
+            return best, True
+        except _OutOfBudget:
+            return best, False
 
     def to_smt2(self) -> str:
         """Every question asked so far, as one SMT-LIB2 script: the asserted world, then
         one `check-sat-assuming` per question, each after a comment with Z3's answer.
 
-        Assertions only grow during a judgement, and what is added later is guarded by
-        literals that earlier questions do not assume, so replaying every question
-        against the final assertions gives the answers Z3 gave at the time.
+        Assertions only grow during a judgement. What is added later is either guarded
+        by a gate that earlier questions assumed off, or an instance of a rule every
+        world obeys, which an accepted model already satisfied; so replaying every
+        question against the final assertions gives the answers Z3 gave at the time.
         """
         body = self.solver.to_smt2()
         lines = [ln for ln in body.splitlines() if not ln.startswith("(check-sat")]
@@ -167,8 +277,54 @@ class Session:
             for atom in atoms
             if f"(declare-fun {atom} () Bool)" not in body
         ]
-        out = ["(set-option :incremental true)", "(set-logic ALL)", *lines]
+        out = ["(set-logic ALL)", *lines]
         for asked, answer in self.asked:
             out.append(f"; z3: {answer}")
             out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in asked)}))")
         return "\n".join(out) + "\n"
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+def _quickxplain(
+    unsat: Callable[[list[z3.BoolRef]], bool], cands: list[z3.BoolRef]
+) -> list[z3.BoolRef]:
+    """Junker's QuickXplain: the preferred minimal unsatisfiable subset (earlier first)."""
+
+    def qx(background: list[z3.BoolRef], changed: bool, c: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        if changed and unsat(background):
+            return []
+        if len(c) == 1:
+            return c
+        k = len(c) // 2
+        c1, c2 = c[:k], c[k:]
+        d2 = qx(background + c1, bool(c1), c2)
+        d1 = qx(background + d2, bool(d2), c1)
+        return d1 + d2
+
+    if not cands or unsat([]):
+        return []
+    found = qx([], False, cands)
+    order = {c.get_id(): i for i, c in enumerate(cands)}
+    return sorted(found, key=lambda c: order[c.get_id()])
+
+
+def _shrink(
+    unsat: Callable[[list[z3.BoolRef]], bool], current: list[z3.BoolRef]
+) -> list[z3.BoolRef]:
+    """Remove members one at a time, in order, while the rest stays unsatisfiable, until a
+    whole pass removes nothing: no single removal then keeps it unsatisfiable."""
+    changed = True
+    while changed:
+        changed = False
+        i = 0
+        while i < len(current):
+            trial = current[:i] + current[i + 1 :]
+            if unsat(trial):
+                current = trial
+                changed = True
+            else:
+                i += 1
+    return current

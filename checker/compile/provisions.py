@@ -1,23 +1,31 @@
 """Stage 4: each provision -> the formulas its verdict is decided by (SPEC §3.5, §4.2).
 
 For every provision: `breach` (the world breaches it up to as_of); for
-`require`/`achieve` also `fulfilled` and `due`. For `forbid`/`each`, the
-per-event breaches (`culprits`) say whose act it was. Windows may be fixed,
-anchored on the first matching event, or a period with renewals and notices.
+`require`/`achieve` also `fulfilled` and `due`. The per-event breaches
+(`culprits`, built only when asked for) say whose act it was. Windows may be
+fixed, anchored on the first matching event, or a period with renewals and
+notices. A condition that must hold throughout a window is one `Always`
+literal of the timelines (exact both ways), never a formula per change point.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
 
 from checker import timeutil as tu
 from checker.compile import sym
-from checker.compile.states import States
+from checker.compile.openworld import Beyond, EventClass, class_of
 from checker.compile.sym import Bool, Num, Time
+from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import Slot, World
-from checker.ir import Anchored, Fixed, MatchIR, Point, Provision
+from checker.ir import Anchored, Fixed, MatchIR, Point, Provision, StateCond
+
+
+def _no_culprits() -> list[tuple[Slot, Bool]]:
+    return []
 
 
 @dataclass
@@ -26,7 +34,8 @@ class Compiled:
     breach: Bool
     fulfilled: Bool | None = None
     due: Bool | None = None
-    culprits: list[tuple[Slot, Bool]] = field(default_factory=list)
+    culprits: Callable[[], list[tuple[Slot, Bool]]] = _no_culprits
+    deps: list[Defined] = field(default_factory=list)  # what its formulas use
 
 
 @dataclass
@@ -39,9 +48,10 @@ class Span:
 
 
 class ProvisionCompiler:
-    def __init__(self, world: World, states: States) -> None:
+    def __init__(self, world: World, states: Timelines, beyond: Beyond) -> None:
         self.w = world
         self.states = states
+        self.beyond = beyond
         self.A = Time.const(world.as_of)
         self.never = Time.const(world.as_of + 1)  # an end that has not come by as_of
         self._anchors: dict[MatchIR, tuple[Bool, Time]] = {}
@@ -53,27 +63,44 @@ class ProvisionCompiler:
         if m in self._anchors:
             return self._anchors[m]
         w = self.w
-        cands = [(s, sym.And(s.on, w.matches(s, m))) for s in w.slots]
-        cands = [(s, c) for s, c in cands if c is not False]
+        cands: list[tuple[Time, Bool]] = []
+        for s in sorted(w.slots, key=lambda s: (s.t.lo, s.t.hi, s.order)):
+            c = sym.And(s.on, w.matches(s, m))
+            if c is not False:
+                cands.append((s.t, c))
+        beyond, when, _ = self.beyond.event(
+            f"anchor{len(self._anchors)}", self._class(m), None, None
+        )
+        if beyond is not False and when is not None:
+            cands.append((when, beyond))
         if not cands:
             result: tuple[Bool, Time] = (False, self.never)
         else:
-            cands.sort(key=lambda sc: (sc[0].t.lo, sc[0].t.hi, sc[0].order))
             first, c0 = cands[0]
-            if c0 is True and all(first.t.hi <= s.t.lo for s, _ in cands[1:]):
-                result = (True, first.t)
+            if c0 is True and all(first.hi <= t.lo for t, _ in cands[1:]):
+                result = (True, first)
             else:
                 exists = sym.Or(*(c for _, c in cands))
-                lo = min(s.t.lo for s, _ in cands)
-                hi = max(s.t.hi for s, _ in cands)
-                t = z3.Int(f"anchor{len(self._anchors)}")
-                w.add(sym.And(t >= lo, t <= hi))
-                w.add(sym.Implies(exists, sym.Or(*(sym.And(c, t == s.t.e) for s, c in cands))))
-                for s, c in cands:
-                    w.add(sym.Implies(c, t <= s.t.e))
-                result = (exists, Time(t, lo, hi))
+                lo = min(t.lo for t, _ in cands)
+                hi = max(t.hi for t, _ in cands)
+                a = z3.Int(f"anchor{len(self._anchors)}", w.ctx)
+                w.add(sym.And(a >= lo, a <= hi))
+                w.add(sym.Implies(exists, sym.Or(*(sym.And(c, a == t.e) for t, c in cands))))
+                for t, c in cands:
+                    w.add(sym.Implies(c, a <= t.e))
+                result = (exists, Time(a, lo, hi))
         self._anchors[m] = result
         return result
+
+    def _class(self, m: MatchIR) -> EventClass:
+        return class_of(self.w.index, m)
+
+    def _beyond(self, what: str, m: MatchIR, span: Span) -> tuple[Bool, Time | None]:
+        """Some unreported event beyond the explicit ones, matching m, in the window."""
+        active, when, _ = self.beyond.event(
+            what, self._class(m), span.start, self._upto_as_of(span.end)
+        )
+        return sym.And(span.started, active), when
 
     def point(self, p: Point | None, is_end: bool) -> tuple[Time | None, Bool]:
         """A window end as a minute, and whether it exists yet (anchored ones may not)."""
@@ -124,13 +151,22 @@ class ProvisionCompiler:
             if deadline >= self.w.as_of or len(ends) > 1000:
                 break
             e = tu.add_duration(e, pd.renews, zone)
-        notices = [(s, sym.And(s.on, self.w.matches(s, pd.notice.match))) for s in self.w.slots]
-        notices = [(s, c) for s, c in notices if c is not False]
+        notices: list[tuple[Time, Bool]] = []
+        for s in self.w.slots:
+            c = sym.And(s.on, self.w.matches(s, pd.notice.match))
+            if c is not False:
+                notices.append((s.t, c))
+        # beyond the explicit events: the first unreported notice decides every term
+        beyond, when, _ = self.beyond.event(
+            f"notice:{pid}", self._class(pd.notice.match), start, None
+        )
+        if beyond is not False and when is not None:
+            notices.append((when, beyond))
         result: object = self.never.e
         lo, hi = self.never.lo, self.never.hi
         for e, deadline in reversed(ends):
             given = sym.Or(
-                *(sym.And(c, sym.t_in(s.t, start, Time.const(deadline))) for s, c in notices)
+                *(sym.And(c, sym.t_in(t, start, Time.const(deadline))) for t, c in notices)
             )
             result = sym.Ite(given, e - 1, result)
             lo, hi = min(lo, e - 1), max(hi, e - 1)
@@ -143,8 +179,11 @@ class ProvisionCompiler:
     def compile(self, p: Provision) -> Compiled:
         if p.form == "unformalized":
             return Compiled(p, False)
-        span = self.window(p)
-        return getattr(self, "_" + p.form)(p, span)  # type: ignore[no-any-return]
+        with self.states.collecting() as deps:
+            span = self.window(p)
+            compiled: Compiled = getattr(self, "_" + p.form)(p, span)
+        compiled.deps = deps
+        return compiled
 
     def _in_window(self, s: Slot, span: Span) -> Bool:
         return sym.And(s.on, span.started, sym.t_in(s.t, span.start, span.end))
@@ -168,7 +207,10 @@ class ProvisionCompiler:
             )
             if c is not False:
                 culprits.append((s, c))
-        return Compiled(p, sym.Or(*(c for _, c in culprits)), culprits=culprits)
+        assert p.match is not None
+        beyond, _ = self._beyond(f"{p.form}:{p.id}", p.match, span)
+        breach = sym.Or(*(c for _, c in culprits), beyond)
+        return Compiled(p, breach, culprits=lambda: culprits)
 
     def _due(self, span: Span) -> Bool:
         if span.end is None:
@@ -180,8 +222,10 @@ class ProvisionCompiler:
             (s, sym.And(self._in_window(s, span), self.w.matches(s, p.match))) for s in self.w.slots
         ]
         inside = [(s, c) for s, c in inside if c is not False]
+        assert p.match is not None
+        beyond, _ = self._beyond(f"require:{p.id}", p.match, span)
         if p.total is None:
-            reached = sym.Or(*(c for _, c in inside))
+            reached = sym.Or(*(c for _, c in inside), beyond)
         else:
             fname, minimum = p.total
             amounts = []
@@ -189,6 +233,10 @@ class ProvisionCompiler:
                 v = s.fields.get(fname)
                 if isinstance(v, Num):
                     amounts.append(sym.Ite(c, v.e, 0))
+            if beyond is not False:
+                more = self.beyond.amount(f"total:{p.id}")
+                self.w.add(more >= 0)
+                amounts.append(sym.Ite(beyond, more, 0))
             reached = sym.Le(minimum, sym.Sum(amounts))
         due = self._due(span)
         return Compiled(p, sym.And(due, sym.Not(reached)), fulfilled=reached, due=due)
@@ -201,45 +249,46 @@ class ProvisionCompiler:
         if span.end is None:
             return Compiled(p, False, fulfilled=early, due=False)
         d = span.end
-        kept_then = self.states.holds(cond, d)
-        if not p.once:
-            later = [
-                sym.Implies(
-                    sym.And(c.guard, sym.t_lt(d, c.slot.t), sym.t_le(c.slot.t, self.A)),
-                    self.states.holds(cond, c.slot.t),
-                )
-                for c in self.states.change_points(cond)
-            ]
-            kept_then = sym.And(kept_then, *later)
+        # held at the deadline and (unless `once`) at every minute from it to as_of
+        kept_then = self.states.holds(cond, d) if p.once else self.states.always(cond, d, self.A)
         due = self._due(span)
         fulfilled = sym.Ite(due, kept_then, early)
         return Compiled(p, sym.And(due, sym.Not(kept_then)), fulfilled=fulfilled, due=due)
 
+    def _upto_as_of(self, end: Time | None) -> Time:
+        """A window end capped at the end of as_of."""
+        a = self.A
+        if end is None or end.lo >= a.lo:
+            return a
+        if end.hi <= a.lo:
+            return end
+        capped = sym.Ite(sym.t_le(end, a), end.e, a.e)
+        return Time(capped, end.lo, a.hi)
+
     def _maintain(self, p: Provision, span: Span) -> Compiled:
         cond = p.cond
         assert cond is not None and span.start is not None
-        s = span.start
-        upto = self.A if span.end is None else None
-        checks: list[Bool] = [
-            sym.Implies(
-                sym.And(sym.t_le(s, self.A), True if span.end is None else sym.t_le(s, span.end)),
-                self.states.holds(cond, s),
-            )
-        ]
-        culprits: list[tuple[Slot, Bool]] = []
-        for c in self.states.change_points(cond):
+        end = self._upto_as_of(span.end)
+        throughout = self.states.always(cond, span.start, end)
+        kept = sym.Implies(span.started, throughout)
+
+        def culprits() -> list[tuple[Slot, Bool]]:
+            return self._maintain_culprits(cond, span, end)
+
+        return Compiled(p, sym.Not(kept), culprits=culprits)
+
+    def _maintain_culprits(self, cond: StateCond, span: Span, end: Time) -> list[tuple[Slot, Bool]]:
+        """The events after which the condition fails within the window."""
+        assert span.start is not None
+        tl = self.states.timeline(cond.state, cond.key)
+        out: list[tuple[Slot, Bool]] = []
+        for c in tl.changes:
             within = sym.And(
-                c.guard,
-                sym.t_lt(s, c.slot.t),
-                sym.t_le(c.slot.t, upto if upto is not None else span.end),  # type: ignore[arg-type]
+                span.started, c.guard, sym.t_lt(span.start, c.slot.t), sym.t_le(c.slot.t, end)
             )
             if within is False:
                 continue
-            holds = self.states.holds(cond, c.slot.t)
-            checks.append(sym.Implies(within, holds))
-            # the event after which the condition fails is the breaching event
-            culprit = sym.And(span.started, within, sym.Not(holds))
+            culprit = sym.And(within, sym.Not(tl.holds(cond, c.slot.t)))
             if culprit is not False:
-                culprits.append((c.slot, culprit))
-        kept = sym.Implies(span.started, sym.And(*checks))
-        return Compiled(p, sym.Not(kept), culprits=culprits)
+                out.append((c.slot, culprit))
+        return out

@@ -75,16 +75,27 @@ def Ite(c: Bool, a: object, b: object) -> object:
         return a
     if isinstance(a, z3.ExprRef) and isinstance(b, z3.ExprRef) and a.eq(b):
         return a
-    return z3.If(c, _expr(a), _expr(b))
+    ctx = c.ctx
+    return z3.If(c, _expr(a, ctx), _expr(b, ctx))
 
 
-def _expr(x: object) -> z3.ExprRef:
+def ctx_of(*xs: object) -> z3.Context | None:
+    """The context of the first solver term among `xs` (None: all are constants)."""
+    for x in xs:
+        if isinstance(x, z3.ExprRef):
+            return x.ctx
+    return None
+
+
+def _expr(x: object, ctx: z3.Context | None = None) -> z3.ExprRef:
+    """A constant as a solver term of `ctx`; a solver term as it is."""
     if isinstance(x, bool):
-        return z3.BoolVal(x)
+        return z3.BoolVal(x, ctx)
     if isinstance(x, int):
-        return z3.IntVal(x)
+        return z3.IntVal(x, ctx)
     if isinstance(x, float):
-        return z3.RealVal(x)
+        return z3.RealVal(x, ctx)
+    assert isinstance(x, z3.ExprRef)
     return x
 
 
@@ -105,13 +116,15 @@ def Sum(xs: Iterable[Arith]) -> Arith:
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
         return bool(a <= b)
-    return _expr(a) <= _expr(b)
+    ctx = ctx_of(a, b)
+    return _expr(a, ctx) <= _expr(b, ctx)
 
 
 def Eq(a: object, b: object) -> Bool:
     if is_const(a) and is_const(b):
         return a == b
-    return _expr(a) == _expr(b)
+    ctx = ctx_of(a, b)
+    return _expr(a, ctx) == _expr(b, ctx)
 
 
 @dataclass(frozen=True)
@@ -144,7 +157,8 @@ def t_le(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return True
-    return _expr(a.e) <= _expr(b.e)
+    ctx = ctx_of(a.e, b.e)
+    return _expr(a.e, ctx) <= _expr(b.e, ctx)
 
 
 def t_lt(a: Time, b: Time) -> Bool:
@@ -154,7 +168,8 @@ def t_lt(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return False
-    return _expr(a.e) < _expr(b.e)
+    ctx = ctx_of(a.e, b.e)
+    return _expr(a.e, ctx) < _expr(b.e, ctx)
 
 
 def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:

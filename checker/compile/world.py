@@ -9,6 +9,7 @@ that unsat cores map back to reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
@@ -112,10 +113,23 @@ class Slot:
     field_types: dict[str, FieldType]
     reports: tuple[EventReport, ...] = ()
     phantom: bool = False
+    group: str = ""
 
     @property
     def exact(self) -> bool:
         return self.t.exact
+
+
+@dataclass(frozen=True)
+class PhantomPlan:
+    """One explicit unreported event of an open world: the kinds, actors and places it
+    may have (None: any)."""
+
+    name: str
+    group: str  # slots of one group are interchangeable
+    kinds: frozenset[int]
+    actors: frozenset[int] | None
+    places: frozenset[int] | None
 
 
 @dataclass
@@ -130,10 +144,12 @@ class Tracked:
 class World:
     scenario: Scenario
     index: Index
+    ctx: z3.Context
     slots: list[Slot] = field(default_factory=list)
     axioms: list[Bool] = field(default_factory=list)
     lits: dict[str, z3.BoolRef] = field(default_factory=dict)
     tracked: list[Tracked] = field(default_factory=list)
+    sink: Callable[[Bool], None] | None = None  # once set, axioms go straight to the solver
 
     @property
     def as_of(self) -> int:
@@ -146,14 +162,17 @@ class World:
     def add(self, formula: Bool) -> None:
         if formula is True:
             return
-        self.axioms.append(formula)
+        if self.sink is not None:
+            self.sink(formula)
+        else:
+            self.axioms.append(formula)
 
     # ---- values ----------------------------------------------------------
 
     def cat_var(self, name: str, dom: frozenset[int]) -> Cat:
         if len(dom) == 1:
             return Cat.const(next(iter(dom)))
-        v = z3.Int(name)
+        v = z3.Int(name, self.ctx)
         lo, hi = min(dom), max(dom)
         if len(dom) == hi - lo + 1:
             self.add(sym.And(v >= lo, v <= hi))
@@ -164,7 +183,7 @@ class World:
     def num_var(self, name: str, lo: float | None, hi: float | None, integer: bool) -> Num:
         if lo is not None and lo == hi:
             return Num(int(lo) if integer else lo, lo, hi)
-        v = z3.Int(name) if integer else z3.Real(name)
+        v = z3.Int(name, self.ctx) if integer else z3.Real(name, self.ctx)
         if lo is not None:
             self.add(v >= lo)
         if hi is not None:
@@ -174,7 +193,7 @@ class World:
     def time_var(self, name: str, lo: int, hi: int) -> Time:
         if lo == hi:
             return Time.const(lo)
-        v = z3.Int(name)
+        v = z3.Int(name, self.ctx)
         self.add(sym.And(v >= lo, v <= hi))
         return Time(v, lo, hi)
 
@@ -275,11 +294,22 @@ def _groups(reports: list[EventReport]) -> list[list[EventReport]]:
     return list(groups.values())
 
 
-def build_world(scenario: Scenario, phantoms: int) -> World:
-    """Slots, report literals and every constraint of SPEC §4.1 except the state rules."""
-    w = World(scenario, Index(scenario))
+def build_world(
+    scenario: Scenario,
+    ctx: z3.Context,
+    plan: Callable[[Index], list[PhantomPlan]] = lambda index: [],
+    earliest: int = 0,
+    tick: Callable[[], None] = lambda: None,
+) -> World:
+    """Slots, report literals and every constraint of SPEC §4.1 except the state rules.
+
+    `plan` gives the explicit unreported events (open world), which may lie at any
+    minute from `earliest` to the end of as_of. `tick` is called once per report and
+    slot, so a caller's time limit can stop the build.
+    """
+    w = World(scenario, Index(scenario), ctx)
     for r in scenario.reports:
-        w.lits[r.id] = z3.Bool(f"report:{r.id}")
+        w.lits[r.id] = z3.Bool(f"report:{r.id}", ctx)
         w.tracked.append(Tracked(w.lits[r.id], r))
     # SPEC §4.1: a world's events are at or before the end of as_of. A report dated
     # wholly after it is not known yet (so a library can be judged at an earlier
@@ -287,6 +317,7 @@ def build_world(scenario: Scenario, phantoms: int) -> World:
     events = [r for r in scenario.reports if isinstance(r, EventReport) and r.lo <= scenario.as_of]
     slot_of: dict[str, Slot] = {}
     for group in _groups(events):
+        tick()
         slot = _report_slot(w, group, len(w.slots))
         w.slots.append(slot)
         for r in group:
@@ -298,11 +329,13 @@ def build_world(scenario: Scenario, phantoms: int) -> World:
             a, b = slot_of[r.id], slot_of[other]
             order = sym.t_lt(b.t, a.t) if later else sym.t_lt(a.t, b.t)
             w.add(sym.Implies(sym.And(w.lits[r.id], b.exists), order))
-    for k in range(phantoms):
-        w.slots.append(_phantom(w, k, len(w.slots)))
+    for p in plan(w.index):
+        tick()
+        w.slots.append(_phantom(w, p, len(w.slots), earliest))
     _phantom_symmetry(w)
     for r in scenario.reports:
         if isinstance(r, AbsenceReport):
+            tick()
             lit = w.lits[r.id]
             lo, hi = Time.const(r.lo), Time.const(r.hi)
             for s in w.slots:
@@ -352,30 +385,30 @@ def _report_slot(w: World, group: list[EventReport], order: int) -> Slot:
     return slot
 
 
-def _phantom(w: World, k: int, order: int) -> Slot:
-    """An unreported event: anything, anywhere, at any minute up to as_of, or nothing."""
+def _phantom(w: World, p: PhantomPlan, order: int, earliest: int) -> Slot:
+    """An unreported event of the planned kinds, actors and places, at any minute up to
+    as_of (before in_force too), or none at all."""
     terms = w.scenario.terms
-    name = f"phantom{k}"
-    exists = z3.Bool(f"exists:{name}")
-    earliest = min([terms.in_force, *(r.lo for r in w.scenario.reports)]) - 1
-    t = w.time_var(f"time:{name}", earliest, w.as_of)
+    exists = z3.Bool(f"exists:{p.name}", w.ctx)
+    t = w.time_var(f"time:{p.name}", earliest, w.as_of)
     types: dict[str, FieldType] = {}
-    for kd in terms.kind_defs.values():
-        for fname, ft in kd.fields.items():
+    for code in sorted(p.kinds):
+        for fname, ft in terms.kind_defs[w.index.name("kind", code)].fields.items():
             types.setdefault(fname, ft)
-    fields = {f: w.field_value(f"{f}:{name}", ft, []) for f, ft in sorted(types.items())}
+    fields = {f: w.field_value(f"{f}:{p.name}", ft, []) for f, ft in sorted(types.items())}
     slot = Slot(
-        name,
+        p.name,
         order,
         exists,
         exists,
-        w.cat_var(f"kind:{name}", w.index.all("kind")),
-        w.cat_var(f"actor:{name}", w.index.all("actor")),
-        w.cat_var(f"place:{name}", w.index.all("place")),
+        w.cat_var(f"kind:{p.name}", p.kinds),
+        w.cat_var(f"actor:{p.name}", p.actors if p.actors is not None else w.index.all("actor")),
+        w.cat_var(f"place:{p.name}", p.places if p.places is not None else w.index.all("place")),
         t,
         fields,
         types,
         phantom=True,
+        group=p.group,
     )
     for c in w.scenario.complete:
         lo = Time.const(c.lo) if c.lo is not None else None
@@ -385,9 +418,12 @@ def _phantom(w: World, k: int, order: int) -> Slot:
 
 
 def _phantom_symmetry(w: World) -> None:
-    # Phantoms are interchangeable: order them so the solver explores one arrangement.
+    # Phantoms of one group are interchangeable: order them so the solver explores
+    # one arrangement.
     ph = [s for s in w.slots if s.phantom]
     for a, b in zip(ph, ph[1:], strict=False):
+        if a.group != b.group:
+            continue
         w.add(sym.Implies(b.exists, a.exists))
         w.add(sym.Implies(b.exists, sym.t_le(a.t, b.t)))
 

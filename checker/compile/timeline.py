@@ -1,0 +1,768 @@
+"""Stage 4: states as timelines over event slots (SPEC §3.3) and their rules (§4.1.4).
+
+A timeline holds the slots that may change one state for one key, in clusters
+of slots whose possible minutes overlap. The value at a minute is a *query*:
+for a counter, the value after the clusters that surely came before plus a
+sum over the clusters the minute may fall in; for a categorical state, a
+value V and the minute T of the change that set it, defined by one clause per
+candidate change ("if it happened by then, T is not earlier") and one
+disjunction ("V and T are those of a change that happened by then, or of the
+prefix") — linear in the candidates, never pairwise among them.
+
+Rules that hold "for every change" (each `was` precondition, two changes of a
+key never at one minute, a maintained condition at every change point) are
+*universals*: few instances are asserted up front and the rest only when a
+candidate world breaks them (`refine`), which the concrete evaluation here
+detects. Every instance is a valid consequence of SPEC §4.1, so what the
+solver proves unsatisfiable stays so; a world is accepted only when no
+instance fails in it, so every satisfiable answer is a real world.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import z3
+
+from checker.compile import sym
+from checker.compile.openworld import Beyond, EventClass, setter_class
+from checker.compile.sym import Arith, Bool, Cat, Time
+from checker.compile.world import Index, Slot, World
+from checker.ir import OTHER, StateCond, StateDef
+
+# Universals with at most this many instances are asserted whole, up front:
+# small scenarios then never need a refinement round.
+EAGER_INSTANCES = 12
+
+
+class Defined:
+    """Something whose meaning is a set of formulas (`defs`) over fresh variables.
+
+    The formulas are asserted only under the gates (question literals) of the
+    questions that use it, so a question pays only for what it depends on.
+    `deps` are what the formulas themselves use.
+    """
+
+    def __init__(self) -> None:
+        self.defs: list[Bool] = []
+        self.deps: list[Defined] = []
+        self.gates: set[int] = set()  # ids of the gates it is asserted under (0: none needed)
+
+
+@dataclass
+class Change:
+    """A slot that may change the state for this key: when it does, and to/by what."""
+
+    slot: Slot
+    guard: Bool  # it happened, by as_of, from in_force, of a kind that changes this key
+    value: Cat | Arith  # the new value (categorical) or the signed delta (counter)
+    was: list[tuple[Bool, Cat]] = field(default_factory=list)  # (kind test, value to match)
+    index: int = 0  # position in the timeline's sorted list
+
+
+class Query(Defined):
+    """The value of one key at one minute (events at that minute included)."""
+
+    def __init__(self, value: Cat | Arith, time: Time | None) -> None:
+        super().__init__()
+        self.value = value
+        self.time = time  # categorical: the minute of the change that set the value
+        self.at: Time | None = None  # the minute asked about
+
+
+class Always(Defined):
+    """`cond` holds at every minute of [start, end] (true when the window is empty).
+
+    `lit` is exactly that truth: `lit` implies the condition at `start` and at
+    every change point in (start, end] (instances, partly lazy); `not lit`
+    implies a minute of the window where it fails (one query at a free minute).
+    """
+
+    def __init__(
+        self, tl: Timeline, cond: StateCond, start: Time, end: Time, lit: z3.BoolRef
+    ) -> None:
+        super().__init__()
+        self.tl = tl
+        self.cond = cond
+        self.start = start
+        self.end = end
+        self.lit = lit
+        self.pending: list[Change] = []  # change points whose instance is not asserted yet
+        self.seen: set[int] = set()  # ids of the queries already checked against it
+
+
+class Timeline:
+    """One state of one key over time."""
+
+    def __init__(
+        self, owner: Timelines, sdef: StateDef, key: tuple[str, ...], initial: Cat | Arith
+    ) -> None:
+        self.owner = owner
+        self.world = owner.world
+        self.state = sdef
+        self.key = key
+        self.initial = initial
+        self.changes: list[Change] = []
+        self.clusters: list[list[Change]] = []
+        self._los: list[int] = []
+        self._his: list[int] = []
+        self._prefix: list[Query] = []
+        self._queries: dict[tuple[object, ...], Query] = {}
+        self.was_pending: list[Change] = []
+        self.distinct_pending: list[tuple[Change, Change]] = []
+        self._class: EventClass | None = None
+
+    @property
+    def counter(self) -> bool:
+        return self.state.is_counter
+
+    def build(self, changes: list[Change]) -> None:
+        self.changes = sorted(
+            changes, key=lambda c: (c.slot.t.lo, c.slot.t.hi, c.slot.order, c.slot.name)
+        )
+        hi: int | None = None
+        for i, c in enumerate(self.changes):
+            c.index = i
+            if hi is not None and c.slot.t.lo <= hi:
+                self.clusters[-1].append(c)
+                hi = max(hi, c.slot.t.hi)
+            else:
+                self.clusters.append([c])
+                hi = c.slot.t.hi
+        self._los = [min(c.slot.t.lo for c in cl) for cl in self.clusters]
+        self._his = [max(c.slot.t.hi for c in cl) for cl in self.clusters]
+        start = Query(self.initial, None if self.counter else Time.const(self.world.in_force - 1))
+        start.gates.add(0)
+        self._prefix = [start]
+
+    # ---- values ----------------------------------------------------------
+
+    def prefix(self, i: int) -> Query:
+        """The value after clusters [0, i) (every change in them has happened or not).
+
+        The chain of prefixes is linear in the changes and shared by every question,
+        so it is asserted once, for every world, rather than per question."""
+        while len(self._prefix) <= i:
+            k = len(self._prefix) - 1
+            q = self._query(Time.const(self._his[k]), self._prefix[k], self.clusters[k])
+            self.owner.define(0, None, [q])
+            self._prefix.append(q)
+        return self._prefix[i]
+
+    def value_at(self, t: Time, exclude: Slot | None = None) -> Query:
+        """The value at minute `t` (events at `t` included), ignoring `exclude`."""
+        key = (_time_key(t), None if exclude is None else exclude.name)
+        q = self._queries.get(key)
+        if q is None:
+            j = bisect.bisect_right(self._his, t.lo)
+            # clusters [0, j) end by t.lo; later ones may hold changes at or before t
+            members: list[Change] = []
+            for i in range(j, len(self.clusters)):
+                if self._los[i] > t.hi:
+                    break
+                members.extend(c for c in self.clusters[i] if c.slot is not exclude)
+            assert exclude is None or all(
+                c.slot is not exclude for cl in self.clusters[:j] for c in cl
+            )
+            q = self._query(t, self.prefix(j), members)
+            beyond = self.owner.beyond
+            if beyond is not None and beyond.open:
+                q = self._beyond(q, t, beyond)
+            q.at = t
+            self._queries[key] = q
+        self.owner.used(q)
+        return q
+
+    def _beyond(self, q: Query, t: Time, beyond: Beyond) -> Query:
+        """The value at `t` when unreported events beyond the explicit ones may have
+        changed it since (open world, `wild` on)."""
+        if self._class is None:
+            self._class = setter_class(self.world, self.state, self.key)
+        name = f"{self.state.name}:{'/'.join(self.key)}"
+        active, when, part = beyond.event(name, self._class, Time.const(self.world.in_force), t)
+        if active is False or when is None or part is None:
+            return q
+        if self.counter:
+            amount = beyond.amount(name)
+            # unreported events of adding kinds only can only add, and so on
+            kinds = {self.world.index.name("kind", k) for k in part.kinds or ()}
+            adds = self.owner.kinds_of(self.state.add)
+            subtracts = self.owner.kinds_of(self.state.subtract)
+            if kinds <= adds - subtracts:
+                self.world.add(amount >= 0)
+            elif kinds <= subtracts - adds:
+                self.world.add(amount <= 0)
+            more = sym.Ite(active, amount, 0)
+            out = Query(sym.Sum([q.value, more]), None)
+        else:
+            assert isinstance(q.value, Cat) and q.time is not None
+            ns = self.owner.ns(self.state)
+            other = self.world.cat_var(
+                f"beyond:{name}:{self.owner.fresh()}", self.world.index.all(ns)
+            )
+            later = sym.And(active, sym.t_lt(q.time, when))
+            out = Query(
+                Cat(sym.Ite(later, other.e, q.value.e), q.value.dom | other.dom),
+                q.time,
+            )
+        out.deps.append(q)
+        return out
+
+    def _query(self, t: Time, base: Query, members: list[Change]) -> Query:
+        self.owner.tick()
+        before = [(c, sym.And(c.guard, sym.t_le(c.slot.t, t))) for c in members]
+        before = [(c, p) for c, p in before if p is not False]
+        if not before:
+            return base
+        if self.counter:
+            total = sym.Sum([base.value, *(sym.Ite(p, c.value, 0) for c, p in before)])
+            q = Query(total, None)
+            q.deps.append(base)
+            return q
+        assert isinstance(base.value, Cat) and base.time is not None
+        w = self.world
+        n = self.owner.fresh()
+        dom = base.value.dom.union(*(_cat(c.value).dom for c, _ in before))
+        lo = min(base.time.lo, *(c.slot.t.lo for c, _ in before))
+        v = z3.Int(f"v{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
+        tt = z3.Int(f"t{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
+        q = Query(Cat(v, dom), Time(tt, lo, t.hi))
+        q.deps.append(base)
+        assert q.time is not None
+        options: list[Bool] = [
+            sym.And(sym.Eq(tt, base.time.e), sym.Eq(v, base.value.e)),
+        ]
+        for c, p in before:
+            q.defs.append(sym.Implies(p, sym.t_le(c.slot.t, q.time)))
+            options.append(sym.And(p, sym.Eq(tt, c.slot.t.e), sym.Eq(v, _cat(c.value).e)))
+        q.defs.append(sym.Or(*options))
+        return q
+
+    def holds(self, cond: StateCond, t: Time, exclude: Slot | None = None) -> Bool:
+        """The state condition holds at minute t."""
+        return self.test(cond, self.value_at(t, exclude).value)
+
+    def test(self, cond: StateCond, value: Cat | Arith) -> Bool:
+        if self.counter:
+            return sym.And(
+                True if cond.min is None else sym.Le(cond.min, value),
+                True if cond.max is None else sym.Le(value, cond.max),
+            )
+        assert isinstance(value, Cat) and cond.test is not None
+        return sym.cat_in(value, self.world.index.test(self.owner.ns(self.state), cond.test))
+
+    # ---- rules -----------------------------------------------------------
+
+    def was_instance(self, c: Change) -> Bool:
+        before = self.value_at(c.slot.t.plus(-1), exclude=c.slot).value
+        assert isinstance(before, Cat)
+        return sym.And(
+            *(
+                sym.Implies(
+                    sym.And(c.guard, is_kind), self.owner.matches(before, target, self.state)
+                )
+                for is_kind, target in c.was
+            )
+        )
+
+    @staticmethod
+    def distinct_instance(a: Change, b: Change) -> Bool:
+        return sym.Implies(sym.And(a.guard, b.guard), sym.Not(sym.Eq(a.slot.t.e, b.slot.t.e)))
+
+    def always_instance(self, a: Always, c: Change) -> Bool:
+        within = sym.And(c.guard, sym.t_lt(a.start, c.slot.t), sym.t_le(c.slot.t, a.end))
+        if within is False:
+            return True
+        return sym.Implies(sym.And(a.lit, within), self.holds(a.cond, c.slot.t))
+
+
+def _cat(v: object) -> Cat:
+    assert isinstance(v, Cat)
+    return v
+
+
+def _time_key(t: Time) -> tuple[object, ...]:
+    if isinstance(t.e, int):
+        return ("c", t.e)
+    return ("v", t.e.get_id(), t.lo, t.hi)
+
+
+class Timelines:
+    """Lazily built timelines, one per (state, key); the rules of every world; and the
+    gate-aware bookkeeping of what each question depends on."""
+
+    def __init__(
+        self,
+        world: World,
+        assert_under: Callable[[int, z3.BoolRef | None, Bool], None],
+        beyond: Beyond | None = None,
+    ):
+        self.world = world
+        self.beyond = beyond
+        self.terms = world.scenario.terms
+        self.timelines: dict[tuple[str, tuple[str, ...]], Timeline] = {}
+        self.always_atoms: list[Always] = []
+        self._assert_under = assert_under  # (gate id, gate literal, formula) -> the solver
+        self._gate_lits: dict[int, z3.BoolRef | None] = {0: None}
+        self._collectors: list[list[Defined]] = []
+        self._fresh = 0
+        self.tick: Callable[[], None] = lambda: None  # the caller's deadline check
+
+    def fresh(self) -> int:
+        self._fresh += 1
+        return self._fresh
+
+    def ns(self, sdef: StateDef) -> str:
+        return Index.namespace(sdef.value)
+
+    def kinds_of(self, kinds: dict[str, str]) -> set[str]:
+        """The kinds named, with every kind that is_a one of them."""
+        out: set[str] = set()
+        for k in kinds:
+            out |= self.terms.kinds.descendants(k)
+        return out
+
+    # ---- what a formula depends on ----------------------------------------
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[Defined]]:
+        """Every query and Always made or reused inside the block is listed."""
+        found: list[Defined] = []
+        self._collectors.append(found)
+        try:
+            yield found
+        finally:
+            self._collectors.pop()
+
+    def used(self, d: Defined) -> None:
+        for c in self._collectors:
+            c.append(d)
+
+    def define(self, gate: int, lit: z3.BoolRef | None, deps: list[Defined]) -> None:
+        """Assert the definitions of `deps` (and theirs) under the gate."""
+        self._gate_lits[gate] = lit
+        todo = list(deps)
+        while todo:
+            d = todo.pop()
+            if gate in d.gates or 0 in d.gates:
+                continue
+            d.gates.add(gate)
+            for f in d.defs:
+                self._assert_under(gate, lit, f)
+            todo.extend(d.deps)
+
+    def assert_gated(
+        self, gate: int, lit: z3.BoolRef | None, formula: Bool, deps: list[Defined]
+    ) -> None:
+        """Assert a formula under a gate, with the definitions of what it uses."""
+        self.define(gate, lit, deps)
+        self._assert_under(gate, lit, formula)
+
+    def add_world(self, formula: Bool, deps: list[Defined]) -> None:
+        """A rule of every world: asserted with no gate."""
+        self.define(0, None, deps)
+        self._assert_under(0, None, formula)
+
+    # ---- timelines -------------------------------------------------------
+
+    def timeline(self, name: str, key: tuple[str, ...]) -> Timeline:
+        tk = (name, key)
+        if tk not in self.timelines:
+            sdef = self.terms.states[name]
+            tl = Timeline(self, sdef, key, self._initial(sdef, key))
+            tl.build(self._changes(sdef, key))
+            self.timelines[tk] = tl
+        return self.timelines[tk]
+
+    def _initial(self, sdef: StateDef, key: tuple[str, ...]) -> Cat | Arith:
+        value = self.terms.initial.get(sdef.name, {}).get(key)
+        if sdef.is_counter:
+            return int(value) if value is not None else 0
+        ns = self.ns(sdef)
+        if value is not None:
+            return Cat.const(self.world.index.code(ns, str(value)))
+        # unknown until an event sets it: any value, "someone else" included
+        return self.world.cat_var(f"init:{sdef.name}:{'/'.join(key)}", self.world.index.all(ns))
+
+    def _kind_test(self, s: Slot, kind: str) -> Bool:
+        codes = self.world.index.codes_of("kind", self.terms.kinds.descendants(kind))
+        return sym.cat_in(s.kind, codes)
+
+    def _changes(self, sdef: StateDef, key: tuple[str, ...]) -> list[Change]:
+        w = self.world
+        after_start = Time.const(w.in_force)
+        out: list[Change] = []
+        for s in w.slots:
+            base = sym.And(s.on, sym.t_le(after_start, s.t))
+            if base is False:
+                continue
+            if sdef.is_counter:
+                deltas: list[tuple[Bool, Arith]] = []
+                for kind, fname, sign in [
+                    *((k, f, 1) for k, f in sorted(sdef.add.items())),
+                    *((k, f, -1) for k, f in sorted(sdef.subtract.items())),
+                ]:
+                    is_kind = self._kind_test(s, kind)
+                    if is_kind is False or fname not in s.fields:
+                        continue
+                    v = s.fields[fname]
+                    deltas.append((is_kind, v.e if sign > 0 else -v.e))
+                if not deltas:
+                    continue
+                guard = sym.And(
+                    base, self._counter_key(s, key, sdef), sym.Or(*(k for k, _ in deltas))
+                )
+                if guard is False:
+                    continue
+                delta: Arith = 0
+                for is_kind, d in reversed(deltas):
+                    delta = sym.Ite(is_kind, d, delta)
+                out.append(Change(s, guard, delta))
+                continue
+            setters = [
+                (self._kind_test(s, kind), to, was)
+                for kind, (to, was) in sorted(sdef.set_by.items())
+            ]
+            setters = [x for x in setters if x[0] is not False]
+            if not setters:
+                continue
+            own = s.place if sdef.of == ("place",) else s.actor
+            own_ns = "place" if sdef.of == ("place",) else "actor"
+            keyed = sym.cat_in(own, frozenset({w.index.code(own_ns, key[0])}))
+            guard = sym.And(base, keyed, sym.Or(*(k for k, _, _ in setters)))
+            if guard is False:
+                continue
+            value: Cat | None = None
+            for is_kind, to, _ in reversed(setters):
+                new = self.new_value(s, to)
+                value = (
+                    new
+                    if value is None
+                    else Cat(sym.Ite(is_kind, new.e, value.e), new.dom | value.dom)
+                )
+            assert value is not None
+            was = [(k, self.new_value(s, x)) for k, _, x in setters if x is not None]
+            out.append(Change(s, guard, value, was))
+        return out
+
+    def new_value(self, s: Slot, to: str) -> Cat:
+        v = s.actor if to == "actor" else s.place if to == "place" else s.fields[to]
+        assert isinstance(v, Cat)
+        return v
+
+    def _counter_key(self, s: Slot, key: tuple[str, ...], sdef: StateDef) -> Bool:
+        w = self.world
+        parts: list[Bool] = []
+        for what, k in zip(sdef.of, key, strict=True):
+            h = self.terms.actors if what == "actor" else self.terms.places
+            v = s.actor if what == "actor" else s.place
+            parts.append(sym.cat_in(v, w.index.codes_of(what, h.descendants(k))))
+        return sym.And(*parts)
+
+    def matches(self, value: Cat, target: Cat, sdef: StateDef) -> Bool:
+        """`value` matches `target` through part_of (enumerations: equality)."""
+        w = self.world
+        ns = self.ns(sdef)
+        if sdef.value.kind not in ("actor", "place"):
+            return sym.cat_eq(value, target)
+        h = self.terms.actors if sdef.value.kind == "actor" else self.terms.places
+        options: list[Bool] = []
+        for tcode in sorted(target.dom):
+            tname = w.index.name(ns, tcode)
+            allowed = frozenset() if tname == OTHER else w.index.codes_of(ns, h.descendants(tname))
+            options.append(
+                sym.And(sym.cat_in(target, frozenset({tcode})), sym.cat_in(value, allowed))
+            )
+        return sym.Or(*options)
+
+    def matches_code(self, value: int, target: int, sdef: StateDef) -> bool:
+        """`matches` on concrete codes."""
+        if sdef.value.kind not in ("actor", "place"):
+            return value == target
+        ns = self.ns(sdef)
+        h = self.terms.actors if sdef.value.kind == "actor" else self.terms.places
+        tname = self.world.index.name(ns, target)
+        vname = self.world.index.name(ns, value)
+        return tname != OTHER and vname != OTHER and h.matches(vname, tname)
+
+    # ---- conditions ------------------------------------------------------
+
+    def holds(self, cond: StateCond, t: Time, exclude: Slot | None = None) -> Bool:
+        return self.timeline(cond.state, cond.key).holds(cond, t, exclude)
+
+    def always(self, cond: StateCond, start: Time, end: Time) -> Bool:
+        """A literal that is true exactly when `cond` holds at every minute of [start, end]."""
+        tl = self.timeline(cond.state, cond.key)
+        if start.lo > end.hi:
+            return True
+        n = self.fresh()
+        lit = z3.Bool(f"always{n}:{cond.state}:{'/'.join(cond.key)}", self.world.ctx)
+        a = Always(tl, cond, start, end, lit)
+        with self.collecting() as deps:
+            first = sym.Implies(sym.And(lit, sym.t_le(start, end)), tl.holds(cond, start))
+            tau = self.world.time_var(f"when{n}", start.lo, end.hi)
+            broken = sym.And(sym.t_le(start, tau), sym.t_le(tau, end), sym.Not(tl.holds(cond, tau)))
+            a.defs = [first, sym.Implies(sym.Not(lit), broken)]
+            points = [
+                c
+                for c in tl.changes
+                if sym.And(c.guard, sym.t_lt(start, c.slot.t), sym.t_le(c.slot.t, end)) is not False
+            ]
+            if len(points) <= EAGER_INSTANCES:
+                a.defs.extend(tl.always_instance(a, c) for c in points)
+            else:
+                a.pending = points
+        a.deps = deps
+        self.always_atoms.append(a)
+        self.used(a)
+        return lit
+
+    # ---- world rules -----------------------------------------------------
+
+    def rules(self) -> None:
+        """`was` preconditions and "no two changes of one key at one minute" (SPEC §4.1.4),
+        for every categorical key some event may change."""
+        for sdef in sorted(self.terms.states.values(), key=lambda s: s.name):
+            if sdef.is_counter:
+                continue
+            for key in self._keys_touched(sdef):
+                tl = self.timeline(sdef.name, key)
+                pairs = [
+                    (a, b)
+                    for cl in tl.clusters
+                    for i, a in enumerate(cl)
+                    for b in cl[i + 1 :]
+                    if a.slot.t.lo <= b.slot.t.hi and b.slot.t.lo <= a.slot.t.hi
+                ]
+                if len(pairs) <= EAGER_INSTANCES * 4:
+                    for a, b in pairs:
+                        self.add_world(tl.distinct_instance(a, b), [])
+                else:
+                    tl.distinct_pending = pairs
+                with_was = [c for c in tl.changes if c.was]
+                if len(with_was) <= EAGER_INSTANCES:
+                    for c in with_was:
+                        self.tick()
+                        with self.collecting() as deps:
+                            f = tl.was_instance(c)
+                        self.add_world(f, deps)
+                else:
+                    tl.was_pending = with_was
+
+    def _keys_touched(self, sdef: StateDef) -> list[tuple[str, ...]]:
+        w = self.world
+        ns = "place" if sdef.of == ("place",) else "actor"
+        kinds: set[str] = set()
+        for kind in sdef.set_by:
+            kinds |= self.terms.kinds.descendants(kind)
+        codes = w.index.codes_of("kind", frozenset(kinds))
+        touched: set[str] = set()
+        for s in w.slots:
+            if not (s.kind.dom & codes) or s.on is False:
+                continue
+            own = s.place if ns == "place" else s.actor
+            for code in own.dom:
+                name = w.index.name(ns, code)
+                if name != OTHER:
+                    touched.add(name)
+        return [(k,) for k in sorted(touched)]
+
+    # ---- refinement --------------------------------------------------------
+
+    @property
+    def open(self) -> bool:
+        return self.beyond is not None and self.beyond.open
+
+    def pending(self) -> bool:
+        """Whether some rule may still be broken by a candidate world."""
+        if any(tl.was_pending or tl.distinct_pending for tl in self.timelines.values()):
+            return True
+        return any(a.pending or self.open for a in self.always_atoms)
+
+    def refine(self, model: z3.ModelRef, active: set[int]) -> int:
+        """Assert the instances of universals that the candidate world `model` breaks;
+        the number asserted (0: the model is a world of SPEC §4.1 for every rule in play)."""
+        ev = _Eval(model)
+        added = 0
+        concrete: dict[int, _Concrete] = {}
+
+        def timeline_of(tl: Timeline) -> _Concrete:
+            got = concrete.get(id(tl))
+            if got is None:
+                got = concrete[id(tl)] = _Concrete(tl, ev)
+            return got
+
+        for tl in self.timelines.values():
+            if not (tl.was_pending or tl.distinct_pending):
+                continue
+            self.tick()
+            cc = timeline_of(tl)
+            broken = [
+                (a, b)
+                for a, b in tl.distinct_pending
+                if cc.occurs(a) and cc.occurs(b) and cc.time(a) == cc.time(b)
+            ]
+            for a, b in broken:
+                tl.distinct_pending.remove((a, b))
+                self.add_world(tl.distinct_instance(a, b), [])
+                added += 1
+            if broken:
+                continue  # the order is not a world's yet: judge `was` on the next model
+            for c in list(tl.was_pending):
+                if not cc.occurs(c) or cc.was_holds(c):
+                    continue
+                tl.was_pending.remove(c)
+                with self.collecting() as deps:
+                    f = tl.was_instance(c)
+                self.add_world(f, deps)
+                added += 1
+        for atom in self.always_atoms:
+            if not (atom.pending or self.open) or not (atom.gates & active or 0 in atom.gates):
+                continue
+            if not ev.bool(atom.lit):
+                continue
+            self.tick()
+            cc = timeline_of(atom.tl)
+            start, end = ev.int(atom.start.e), ev.int(atom.end.e)
+            if self.open:
+                added += self._refine_points(atom, ev, active, start, end)
+            for c in list(atom.pending):
+                if not cc.occurs(c) or not start < cc.time(c) <= end:
+                    continue
+                if cc.holds_after(atom.cond, cc.time(c)):
+                    continue
+                atom.pending.remove(c)
+                with self.collecting() as deps:
+                    f = atom.tl.always_instance(atom, c)
+                for gate in sorted(atom.gates):
+                    self.define(gate, self._gate_lits[gate], deps)
+                    self._assert_under(gate, self._gate_lits[gate], f)
+                added += 1
+        return added
+
+    def _refine_points(
+        self, atom: Always, ev: _Eval, active: set[int], start: int, end: int
+    ) -> int:
+        """Open world: the condition at every minute some query asks about, where values
+        beyond the explicit events are free of one another."""
+        added = 0
+        for q in list(atom.tl._queries.values()):
+            if id(q) in atom.seen or q.at is None or not (q.gates & active or 0 in q.gates):
+                continue
+            if not start <= ev.int(q.at.e) <= end:
+                continue
+            value = ev.int(q.value.e if isinstance(q.value, Cat) else q.value)
+            if holds_value(atom.tl, atom.cond, value):
+                continue
+            atom.seen.add(id(q))
+            f = sym.Implies(
+                sym.And(atom.lit, sym.t_le(atom.start, q.at), sym.t_le(q.at, atom.end)),
+                atom.tl.test(atom.cond, q.value),
+            )
+            for gate in sorted(atom.gates):
+                self.define(gate, self._gate_lits[gate], [q])
+                self._assert_under(gate, self._gate_lits[gate], f)
+            added += 1
+        return added
+
+
+def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:
+    """A state condition on a concrete value."""
+    if tl.counter:
+        return (cond.min is None or cond.min <= value) and (cond.max is None or value <= cond.max)
+    assert cond.test is not None
+    return value in tl.world.index.test(tl.owner.ns(tl.state), cond.test)
+
+
+class _Eval:
+    """Values of terms in one model, memoized."""
+
+    def __init__(self, model: z3.ModelRef) -> None:
+        self.model = model
+        self._memo: dict[int, object] = {}
+
+    def _get(self, e: z3.ExprRef) -> object:
+        k = e.get_id()
+        if k not in self._memo:
+            self._memo[k] = self.model.eval(e, model_completion=True)
+        return self._memo[k]
+
+    def bool(self, x: object) -> bool:
+        if isinstance(x, bool):
+            return x
+        assert isinstance(x, z3.ExprRef)
+        return bool(z3.is_true(self._get(x)))
+
+    def int(self, x: object) -> int:
+        if isinstance(x, int):
+            return x
+        assert isinstance(x, z3.ExprRef)
+        v = self._get(x)
+        return v.as_long()  # type: ignore[attr-defined,no-any-return]
+
+
+class _Concrete:
+    """One timeline in one candidate world: which changes happened, when, and to what."""
+
+    def __init__(self, tl: Timeline, ev: _Eval) -> None:
+        self.tl = tl
+        self.ev = ev
+        self._occ: dict[int, bool] = {}
+        self._time: dict[int, int] = {}
+        self._order: list[Change] | None = None
+
+    def occurs(self, c: Change) -> bool:
+        if c.index not in self._occ:
+            self._occ[c.index] = self.ev.bool(c.guard)
+        return self._occ[c.index]
+
+    def time(self, c: Change) -> int:
+        if c.index not in self._time:
+            self._time[c.index] = self.ev.int(c.slot.t.e)
+        return self._time[c.index]
+
+    def order(self) -> list[Change]:
+        if self._order is None:
+            self._order = sorted(
+                (c for c in self.tl.changes if self.occurs(c)),
+                key=lambda c: (self.time(c), c.index),
+            )
+        return self._order
+
+    def _initial(self) -> int:
+        v = self.tl.initial
+        return self.ev.int(v.e if isinstance(v, Cat) else v)
+
+    def _value(self, c: Change) -> int:
+        v = c.value
+        return self.ev.int(v.e if isinstance(v, Cat) else v)
+
+    def value_before(self, minute: int) -> int:
+        """The value just before `minute` (changes at earlier minutes only)."""
+        return self._fold(lambda m: m < minute)
+
+    def value_at(self, minute: int) -> int:
+        return self._fold(lambda m: m <= minute)
+
+    def _fold(self, upto: Callable[[int], bool]) -> int:
+        value = self._initial()
+        for c in self.order():
+            if not upto(self.time(c)):
+                break
+            value = value + self._value(c) if self.tl.counter else self._value(c)
+        return value
+
+    def was_holds(self, c: Change) -> bool:
+        before = self.value_before(self.time(c))
+        for is_kind, target in c.was:
+            if self.ev.bool(is_kind):
+                tcode = self.ev.int(target.e)
+                if not self.tl.owner.matches_code(before, tcode, self.tl.state):
+                    return False
+        return True
+
+    def holds_after(self, cond: StateCond, minute: int) -> bool:
+        return holds_value(self.tl, cond, self.value_at(minute))
