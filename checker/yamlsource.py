@@ -86,18 +86,23 @@ if _HAVE_LIBYAML:
         resolve = _Loader.resolve
 
 
-def _check_depth(text: str) -> None:
-    """libyaml's composer recurses in C: measure nesting on the event stream first."""
+def _check_depth(text: str) -> bool:
+    """libyaml's composer recurses in C: measure nesting on the event stream first.
+    Whether the document uses anchors or aliases."""
     depth = 0
+    anchors = False
     starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            anchors = True
         if isinstance(event, starts):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark)
         elif isinstance(event, ends):
             depth -= 1
+    return anchors
 
 
 @dataclass
@@ -338,11 +343,11 @@ def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     try:
         # libyaml cannot say where each alias was written; files with anchors
         # (rare) take the pure-Python composer so alias problems point there.
-        if _HAVE_LIBYAML and "&" not in text:
-            libyaml = True
-            _check_depth(text)
+        libyaml = _HAVE_LIBYAML  # positions of errors found by libyaml count bytes
+        if libyaml and not _check_depth(text):
             loader = _CLoader(text)
         else:
+            libyaml = False
             loader = _Loader(text)
         node = loader.get_single_node()
     except _TooDeep as err:
