@@ -153,7 +153,9 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
 
     anchors: list[MatchIR] = []
     for p in terms.provisions:
-        if p.match is not None and p.form in ("forbid", "each", "require"):
+        never_due = p.form == "require" and p.window.end is None and p.window.during is None
+        if p.match is not None and p.form in ("forbid", "each", "require") and not never_due:
+            # (a require with no deadline is never breached: no world needs to fulfil it)
             demand(f"{p.form}:{p.id}", class_of(index, p.match))
         for end in (p.window.start, p.window.end):
             if isinstance(end, Anchored) and end.match not in anchors:

@@ -13,9 +13,35 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 import z3
+from z3 import z3core
 
 Bool: TypeAlias = bool | z3.BoolRef
 Arith: TypeAlias = int | float | z3.ArithRef
+
+# Terms are made through Z3's C API directly: the Python wrappers (z3.And, z3.If, ...)
+# re-check and coerce every argument, which made building the encoding cost more
+# than solving it. Only well-sorted Bool and Int terms take these paths.
+
+
+def _array(terms: list[z3.ExprRef]) -> tuple[int, object]:
+    arr = (z3.Ast * len(terms))()
+    for i, t in enumerate(terms):
+        arr[i] = t.as_ast()
+    return len(terms), arr
+
+
+def _bool(ast: object, ctx: z3.Context) -> z3.BoolRef:
+    return z3.BoolRef(ast, ctx)
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, z3.ArithRef) and x.is_int()
+
+
+def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
+    if isinstance(x, int):
+        return z3.ArithRef(z3core.Z3_mk_int64(ctx.ref(), x, z3.IntSort(ctx).ast), ctx)
+    return x
 
 
 def is_const(x: object) -> bool:
@@ -32,7 +58,11 @@ def And(*xs: Bool) -> Bool:
         terms.append(x)
     if not terms:
         return True
-    return terms[0] if len(terms) == 1 else z3.And(*terms)
+    if len(terms) == 1:
+        return terms[0]
+    ctx = terms[0].ctx
+    n, arr = _array(terms)
+    return _bool(z3core.Z3_mk_and(ctx.ref(), n, arr), ctx)
 
 
 def all_of(xs: Iterable[Bool]) -> Bool:
@@ -49,7 +79,11 @@ def Or(*xs: Bool) -> Bool:
         terms.append(x)
     if not terms:
         return False
-    return terms[0] if len(terms) == 1 else z3.Or(*terms)
+    if len(terms) == 1:
+        return terms[0]
+    ctx = terms[0].ctx
+    n, arr = _array(terms)
+    return _bool(z3core.Z3_mk_or(ctx.ref(), n, arr), ctx)
 
 
 def any_of(xs: Iterable[Bool]) -> Bool:
@@ -59,7 +93,9 @@ def any_of(xs: Iterable[Bool]) -> Bool:
 def Not(x: Bool) -> Bool:
     if isinstance(x, bool):
         return not x
-    return z3.Not(x)
+    if z3.is_not(x):
+        return x.arg(0)
+    return _bool(z3core.Z3_mk_not(x.ctx.ref(), x.as_ast()), x.ctx)
 
 
 def Implies(a: Bool, b: Bool) -> Bool:
@@ -76,6 +112,11 @@ def Ite(c: Bool, a: object, b: object) -> object:
     if isinstance(a, z3.ExprRef) and isinstance(b, z3.ExprRef) and a.eq(b):
         return a
     ctx = c.ctx
+    if isinstance(a, bool | z3.BoolRef) and isinstance(b, bool | z3.BoolRef):
+        return z3.If(c, _expr(a, ctx), _expr(b, ctx))
+    if (isinstance(a, int) or _is_int(a)) and (isinstance(b, int) or _is_int(b)):
+        ta, tb = _int(a, ctx), _int(b, ctx)
+        return z3.ArithRef(z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), ta.as_ast(), tb.as_ast()), ctx)
     return z3.If(c, _expr(a, ctx), _expr(b, ctx))
 
 
@@ -109,13 +150,36 @@ def Sum(xs: Iterable[Arith]) -> Arith:
             terms.append(x)
     if not terms:
         return const
+    if isinstance(const, int) and all(t.is_int() for t in terms):
+        ctx = terms[0].ctx
+        if const:
+            terms.append(_int(const, ctx))
+        if len(terms) == 1:
+            return terms[0]
+        n, arr = _array(terms)
+        return z3.ArithRef(z3core.Z3_mk_add(ctx.ref(), n, arr), ctx)
     total = terms[0] if len(terms) == 1 else z3.Sum(*terms)
     return total + const if const else total
+
+
+def _cmp(fn: object, a: object, b: object) -> z3.BoolRef | None:
+    """a OP b through the C API when both are whole numbers; None otherwise."""
+    if (isinstance(a, int) or _is_int(a)) and (isinstance(b, int) or _is_int(b)):
+        if isinstance(a, bool) or isinstance(b, bool):
+            return None
+        ctx = ctx_of(a, b)
+        assert ctx is not None
+        ta, tb = _int(a, ctx), _int(b, ctx)
+        return _bool(fn(ctx.ref(), ta.as_ast(), tb.as_ast()), ctx)  # type: ignore[operator]
+    return None
 
 
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
         return bool(a <= b)
+    fast = _cmp(z3core.Z3_mk_le, a, b)
+    if fast is not None:
+        return fast
     ctx = ctx_of(a, b)
     return _expr(a, ctx) <= _expr(b, ctx)
 
@@ -123,6 +187,9 @@ def Le(a: Arith, b: Arith) -> Bool:
 def Eq(a: object, b: object) -> Bool:
     if is_const(a) and is_const(b):
         return a == b
+    fast = _cmp(z3core.Z3_mk_eq, a, b)
+    if fast is not None:
+        return fast
     ctx = ctx_of(a, b)
     return _expr(a, ctx) == _expr(b, ctx)
 
@@ -157,8 +224,7 @@ def t_le(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return True
-    ctx = ctx_of(a.e, b.e)
-    return _expr(a.e, ctx) <= _expr(b.e, ctx)
+    return _cmp(z3core.Z3_mk_le, a.e, b.e)
 
 
 def t_lt(a: Time, b: Time) -> Bool:
@@ -168,8 +234,7 @@ def t_lt(a: Time, b: Time) -> Bool:
         return False
     if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
         return False
-    ctx = ctx_of(a.e, b.e)
-    return _expr(a.e, ctx) < _expr(b.e, ctx)
+    return _cmp(z3core.Z3_mk_lt, a.e, b.e)
 
 
 def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:

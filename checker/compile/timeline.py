@@ -309,6 +309,8 @@ class Timelines:
         self._gate_lits: dict[int, z3.BoolRef | None] = {0: None}
         self._collectors: list[list[Defined]] = []
         self._fresh = 0
+        self._kind_tests: dict[tuple[int, str], Bool] = {}
+        self._bases: dict[int, Bool] = {}
         self.tick: Callable[[], None] = lambda: None  # the caller's deadline check
 
     def fresh(self) -> int:
@@ -388,15 +390,30 @@ class Timelines:
         return self.world.cat_var(f"init:{sdef.name}:{'/'.join(key)}", self.world.index.all(ns))
 
     def _kind_test(self, s: Slot, kind: str) -> Bool:
-        codes = self.world.index.codes_of("kind", self.terms.kinds.descendants(kind))
-        return sym.cat_in(s.kind, codes)
+        k = (s.order, kind)
+        if k not in self._kind_tests:
+            codes = self.world.index.codes_of("kind", self.terms.kinds.descendants(kind))
+            self._kind_tests[k] = sym.cat_in(s.kind, codes)
+        return self._kind_tests[k]
+
+    def _base(self, s: Slot) -> Bool:
+        """The slot's event happened, by as_of, from in_force (when it changes states)."""
+        if s.order not in self._bases:
+            self._bases[s.order] = sym.And(s.on, sym.t_le(Time.const(self.world.in_force), s.t))
+        return self._bases[s.order]
 
     def _changes(self, sdef: StateDef, key: tuple[str, ...]) -> list[Change]:
         w = self.world
-        after_start = Time.const(w.in_force)
         out: list[Change] = []
+        own_ns = "place" if sdef.of == ("place",) else "actor"
+        own_code = None if sdef.is_counter else w.index.code(own_ns, key[0])
         for s in w.slots:
-            base = sym.And(s.on, sym.t_le(after_start, s.t))
+            if (
+                own_code is not None
+                and own_code not in (s.place if own_ns == "place" else s.actor).dom
+            ):
+                continue
+            base = self._base(s)
             if base is False:
                 continue
             if sdef.is_counter:
