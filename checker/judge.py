@@ -21,7 +21,7 @@ from checker.compile import sym
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
-from checker.compile.timeline import Defined, Timelines
+from checker.compile.timeline import EAGER_INSTANCES, Defined, Timelines
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
@@ -39,6 +39,9 @@ class Options:
     dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
     core_budget: int = 400  # solver calls per minimal explanation (deterministic)
     explain: bool = False  # explain `open` verdicts with two worlds (SPEC §4.3)
+    # rules of at most this many instances are asserted up front, the rest on demand;
+    # the answers never depend on it (tests run with 0: everything on demand)
+    eager_instances: int = EAGER_INSTANCES
 
 
 UNDECIDED = (
@@ -78,7 +81,9 @@ class Judge:
         self.world.sink = self.session.add_one
         self.beyond = Beyond(self.world)
         self.wild = self.beyond.lit
-        self.states = Timelines(self.world, self.session.assert_under, self.beyond)
+        self.states = Timelines(
+            self.world, self.session.assert_under, self.beyond, self.opts.eager_instances
+        )
         self.states.tick = tick
         self.session.refine = self.states.refine
         self.session.pending = self.states.pending
@@ -146,7 +151,9 @@ class Judge:
 
     def real(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
         """Only explicit events: every model is a world of the scenario."""
-        return [*assumptions, z3.Not(self.wild)] if self.wild is not None else list(assumptions)
+        if self.wild is None:
+            return list(assumptions)
+        return [*assumptions, self.session.negation(self.wild)]
 
     def over(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
         """Any unreported events at all: what is impossible here is impossible."""

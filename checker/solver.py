@@ -7,8 +7,8 @@ Formulas of a question sit behind its *gate* literal; every call assumes the
 gates it asks about and the negation of all others, so a question pays only
 for what it depends on. A satisfiable answer is returned only once the
 refinement hook (the timelines' lazily instantiated rules) accepts the model.
-Answers are typed: `Sat`, `Unsat(core)` or `Unknown(reason)`; a give-up is a
-result, never an exception the caller does not expect.
+Answers are typed: `Sat`, `Unsat` or `Unknown(reason)`; a give-up is a result,
+never an exception the caller does not expect.
 """
 
 from __future__ import annotations
@@ -19,19 +19,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import z3
+from z3 import z3core
 
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
 
 
-@dataclass(frozen=True)
 class Sat:
-    model: z3.ModelRef
+    """A satisfiable answer; the model is fetched from the solver only when asked for,
+    and only valid until the next call."""
+
+    def __init__(self, solver: z3.Solver) -> None:
+        self._solver = solver
+        self._model: z3.ModelRef | None = None
+
+    @property
+    def model(self) -> z3.ModelRef:
+        if self._model is None:
+            self._model = self._solver.model()
+        return self._model
 
 
 @dataclass(frozen=True)
 class Unsat:
-    core: tuple[z3.BoolRef, ...]
+    pass
 
 
 @dataclass(frozen=True)
@@ -90,9 +101,12 @@ class Session:
         if memory_mb:
             z3.set_param("memory_max_size", memory_mb)
         self.ctx = ctx
-        self.solver = z3.Solver(ctx=ctx)
+        # the SMT kernel itself: the default combined solver costs 10 ms more per scenario
+        # to create and tear down, and with assumptions it runs this kernel anyway
+        self.solver = z3.SimpleSolver(ctx=ctx)
         self.solver.set("random_seed", 0)
-        self.solver.set("unsat_core", True)
+        if rlimit:
+            self.solver.set("rlimit", rlimit)  # per call: Z3 counts it from each check
         self.rlimit = rlimit
         self.memory_mb = memory_mb
         self.deadline = deadline or Deadline(None)
@@ -102,13 +116,15 @@ class Session:
         self.gates: list[z3.BoolRef] = []
         self._gate_id: dict[int, int] = {}
         self._off: list[z3.BoolRef] = []
+        self._negations: dict[int, z3.BoolRef] = {}
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
         self.pending: Callable[[], bool] = lambda: False
         self._watchdog: threading.Timer | None = None
         left = self.deadline.left()
         if left is not None:
-            # a solver call that ignores its own timeout is interrupted at the deadline
+            self.solver.set("timeout", max(1, int(left * 1000)))
+            # and at the deadline itself every call is interrupted, whenever it began
             self._watchdog = threading.Timer(max(0.0, left), ctx.interrupt)
             self._watchdog.daemon = True
             self._watchdog.start()
@@ -132,13 +148,24 @@ class Session:
         else:
             self.solver.add(f)
 
+    def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
+        """not `lit`, made once."""
+        k = lit.get_id()
+        if k not in self._negations:
+            self._negations[k] = z3.BoolRef(
+                z3core.Z3_mk_not(self.ctx.ref(), lit.as_ast()), self.ctx
+            )
+        return self._negations[k]
+
     def new_gate(self, name: str) -> tuple[int, z3.BoolRef]:
         """A literal that switches a question's formulas on (id > 0)."""
         lit = z3.Bool(name, self.ctx)
         self.gates.append(lit)
-        self._off.append(z3.Not(lit))
+        self._off.append(self.negation(lit))
         gid = len(self.gates)
-        self._gate_id[lit.get_id()] = gid
+        # keyed by the Python object: the same literal objects come back as assumptions,
+        # and asking Z3 for an id per assumption per call cost more than the call
+        self._gate_id[id(lit)] = gid
         return gid, lit
 
     def assert_under(self, gate: int, lit: z3.BoolRef | None, formula: object) -> None:
@@ -155,7 +182,7 @@ class Session:
 
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
-        active = {self._gate_id[a.get_id()] for a in assumptions if a.get_id() in self._gate_id}
+        active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
         full = [*assumptions, *(off for i, off in enumerate(self._off, 1) if i not in active)]
         while True:
             r = self._check_once(full)
@@ -173,19 +200,20 @@ class Session:
         self.checks += 1
         if self.deadline.expired():
             return Unknown(self.deadline.reason)
-        if self.rlimit:
-            self.solver.set("rlimit", self.rlimit)
-        left = self.deadline.left()
-        if left is not None:
-            self.solver.set("timeout", max(1, int(left * 1000)))
+        arr = (z3.Ast * len(full))()
+        for i, a in enumerate(full):
+            arr[i] = a.as_ast()
         try:
-            answer = self.solver.check(*full)
+            # the C call directly: z3's Solver.check re-checks the sort of every assumption
+            answer = z3core.Z3_solver_check_assumptions(
+                self.ctx.ref(), self.solver.solver, len(full), arr
+            )
         except z3.Z3Exception as e:  # an interrupt between calls, or memory
             return Unknown(self._reason(str(e)))
-        if answer == z3.sat:
-            return Sat(self.solver.model())
-        if answer == z3.unsat:
-            return Unsat(tuple(self.solver.unsat_core()))
+        if answer == z3.Z3_L_TRUE:
+            return Sat(self.solver)
+        if answer == z3.Z3_L_FALSE:
+            return Unsat()
         return Unknown(self._reason(self.solver.reason_unknown()))
 
     def _reason(self, said: str) -> str:
@@ -237,7 +265,11 @@ class Session:
                 raise _OutOfBudget
             self.deadline.check()
             chosen = {c.get_id() for c in subset}
-            rest = [z3.Not(c) for c, i in zip(cands, ids, strict=True) if i not in chosen]
+            rest = (
+                [self.negation(c) for c, i in zip(cands, ids, strict=True) if i not in chosen]
+                if absent_false
+                else []
+            )
             r = self.check([*fixed, *subset, *(rest if absent_false else [])])
             if isinstance(r, Unknown):
                 raise GaveUp(r.reason)

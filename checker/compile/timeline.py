@@ -299,8 +299,10 @@ class Timelines:
         world: World,
         assert_under: Callable[[int, z3.BoolRef | None, Bool], None],
         beyond: Beyond | None = None,
+        eager: int = EAGER_INSTANCES,
     ):
         self.world = world
+        self.eager = eager  # universals with at most this many instances are asserted whole
         self.beyond = beyond
         self.terms = world.scenario.terms
         self.timelines: dict[tuple[str, tuple[str, ...]], Timeline] = {}
@@ -528,7 +530,7 @@ class Timelines:
                 for c in tl.changes
                 if sym.And(c.guard, sym.t_lt(start, c.slot.t), sym.t_le(c.slot.t, end)) is not False
             ]
-            if len(points) <= EAGER_INSTANCES:
+            if len(points) <= self.eager:
                 a.defs.extend(tl.always_instance(a, c) for c in points)
             else:
                 a.pending = points
@@ -554,13 +556,13 @@ class Timelines:
                     for b in cl[i + 1 :]
                     if a.slot.t.lo <= b.slot.t.hi and b.slot.t.lo <= a.slot.t.hi
                 ]
-                if len(pairs) <= EAGER_INSTANCES * 4:
+                if len(pairs) <= self.eager * 4:
                     for a, b in pairs:
                         self.add_world(tl.distinct_instance(a, b), [])
                 else:
                     tl.distinct_pending = pairs
                 with_was = [c for c in tl.changes if c.was]
-                if len(with_was) <= EAGER_INSTANCES:
+                if len(with_was) <= self.eager:
                     for c in with_was:
                         self.tick()
                         with self.collecting() as deps:

@@ -48,6 +48,7 @@ class Index:
             "text": [OTHER],
         }
         self.codes: dict[str, dict[str, int]] = {}
+        self._memo: dict[tuple[str, frozenset[str], int], frozenset[int]] = {}
         self._rebuild()
         texts = sorted(
             {
@@ -63,6 +64,7 @@ class Index:
 
     def _rebuild(self) -> None:
         self.codes = {ns: {v: i for i, v in enumerate(vals)} for ns, vals in self.tables.items()}
+        self._version = getattr(self, "_version", 0) + 1
 
     @staticmethod
     def namespace(ft: FieldType) -> str:
@@ -87,7 +89,11 @@ class Index:
         return frozenset(range(len(self.table(ns))))
 
     def codes_of(self, ns: str, values: frozenset[str]) -> frozenset[int]:
-        return frozenset(self.code(ns, v) for v in values)
+        key = (ns, values, self._version)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = frozenset(self.code(ns, v) for v in values)
+        return got
 
     def test(self, ns: str, test: CatTest) -> frozenset[int]:
         inside = self.codes_of(ns, test.values)

@@ -1,0 +1,35 @@
+"""The rules of every world (each `was`, one change of a key per minute, a condition held
+throughout a window) are asserted whole when small and instance by instance on demand
+when large. Forcing every instance on demand must not change any verdict, proof or
+responsible party of the hand-worked cases and the examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.api import CheckOptions, check_file, discover
+from checker.judge import Options
+from checker.resolve import TermsCache
+from checker.results import ScenarioResult
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES, _ = discover([ROOT / "tests" / "cases" / "engine", ROOT / "scenarios" / "examples"])
+
+
+def _answers(result: object) -> tuple[object, ...]:
+    assert isinstance(result, ScenarioResult)
+    return (
+        result.verdict,
+        tuple((p.id, p.verdict, p.because, p.responsible) for p in result.provisions),
+        result.conflicts,
+        result.joint,
+    )
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_rules_on_demand_give_the_same_answers(path: Path) -> None:
+    eager = check_file(path, TermsCache(), CheckOptions())
+    lazy = check_file(path, TermsCache(), CheckOptions(judge=Options(eager_instances=0)))
+    assert _answers(lazy) == _answers(eager)
