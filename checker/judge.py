@@ -42,6 +42,7 @@ class Options:
     # rules of at most this many instances are asserted up front, the rest on demand;
     # the answers never depend on it (tests run with 0: everything on demand)
     eager_instances: int = EAGER_INSTANCES
+    bounds: bool = True  # settle counter conditions from the ranges alone where they can
 
 
 UNDECIDED = (
@@ -82,7 +83,11 @@ class Judge:
         self.beyond = Beyond(self.world)
         self.wild = self.beyond.lit
         self.states = Timelines(
-            self.world, self.session.assert_under, self.beyond, self.opts.eager_instances
+            self.world,
+            self.session.assert_under,
+            self.beyond,
+            self.opts.eager_instances,
+            self.opts.bounds,
         )
         self.states.tick = tick
         self.session.refine = self.states.refine

@@ -29,7 +29,7 @@ import z3
 
 from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, setter_class
-from checker.compile.sym import Arith, Bool, Cat, Time
+from checker.compile.sym import Arith, Bool, Cat, Num, Time
 from checker.compile.world import Index, Slot, World
 from checker.ir import OTHER, StateCond, StateDef
 
@@ -61,6 +61,10 @@ class Change:
     value: Cat | Arith  # the new value (categorical) or the signed delta (counter)
     was: list[tuple[Bool, Cat]] = field(default_factory=list)  # (kind test, value to match)
     index: int = 0  # position in the timeline's sorted list
+    # counters: the range of the delta (None: unbounded), and whether the change surely
+    # applies once its event happened (kind, key and time after in_force all certain)
+    delta_range: tuple[float | None, float | None] = (None, None)
+    sure: bool = False
 
 
 class Query(Defined):
@@ -279,6 +283,10 @@ class Timeline:
         return sym.Implies(sym.And(a.lit, within), self.holds(a.cond, c.slot.t))
 
 
+def _neg(hi: float | None, lo: float | None) -> tuple[float | None, float | None]:
+    return (None if hi is None else -hi, None if lo is None else -lo)
+
+
 def _cat(v: object) -> Cat:
     assert isinstance(v, Cat)
     return v
@@ -300,9 +308,11 @@ class Timelines:
         assert_under: Callable[[int, z3.BoolRef | None, Bool], None],
         beyond: Beyond | None = None,
         eager: int = EAGER_INSTANCES,
+        bounds: bool = True,
     ):
         self.world = world
         self.eager = eager  # universals with at most this many instances are asserted whole
+        self.bounds = bounds  # add what the ranges of counters decide (never changes an answer)
         self.beyond = beyond
         self.terms = world.scenario.terms
         self.timelines: dict[tuple[str, tuple[str, ...]], Timeline] = {}
@@ -420,6 +430,7 @@ class Timelines:
                 continue
             if sdef.is_counter:
                 deltas: list[tuple[Bool, Arith]] = []
+                ranges: list[tuple[float | None, float | None]] = []
                 for kind, fname, sign in [
                     *((k, f, 1) for k, f in sorted(sdef.add.items())),
                     *((k, f, -1) for k, f in sorted(sdef.subtract.items())),
@@ -428,18 +439,23 @@ class Timelines:
                     if is_kind is False or fname not in s.fields:
                         continue
                     v = s.fields[fname]
+                    assert isinstance(v, Num)
                     deltas.append((is_kind, v.e if sign > 0 else -v.e))
+                    ranges.append((v.lo, v.hi) if sign > 0 else _neg(v.hi, v.lo))
                 if not deltas:
                     continue
-                guard = sym.And(
-                    base, self._counter_key(s, key, sdef), sym.Or(*(k for k, _ in deltas))
-                )
+                keyed = self._counter_key(s, key, sdef)
+                kinds = sym.Or(*(k for k, _ in deltas))
+                guard = sym.And(base, keyed, kinds)
                 if guard is False:
                     continue
                 delta: Arith = 0
                 for is_kind, d in reversed(deltas):
                     delta = sym.Ite(is_kind, d, delta)
-                out.append(Change(s, guard, delta))
+                sure = sym.And(sym.t_le(Time.const(w.in_force), s.t), keyed, kinds) is True
+                lo = None if any(r[0] is None for r in ranges) else min(r[0] for r in ranges)  # type: ignore[type-var]
+                hi = None if any(r[1] is None for r in ranges) else max(r[1] for r in ranges)  # type: ignore[type-var]
+                out.append(Change(s, guard, delta, delta_range=(lo, hi), sure=sure))
                 continue
             setters = [
                 (self._kind_test(s, kind), to, was)
@@ -537,7 +553,55 @@ class Timelines:
         a.deps = deps
         self.always_atoms.append(a)
         self.used(a)
+        if tl.counter and self.bounds:
+            self._counter_bounds(a)
         return lit
+
+    def _counter_bounds(self, a: Always) -> None:
+        """What the ranges of times and amounts alone decide, as a rule of every world:
+        when every reported event that may change the counter happened, the counter
+        stays within the bounds that the latest increases and earliest decreases (and
+        the reverse) allow. Where those bounds keep the condition throughout the
+        window, or break it at a minute surely inside it, `a` is settled without the
+        solver searching orders of events (SPEC §4.1: the world is any order)."""
+        tl, cond = a.tl, a.cond
+        base = tl.initial
+        if not isinstance(base, int):
+            return
+        present: list[Bool] = []
+        ups: list[tuple[int, float]] = []  # (minute, change of the upper bound from then on)
+        downs: list[tuple[int, float]] = []
+        for c in tl.changes:
+            lo, hi = c.delta_range
+            if lo is None or hi is None:
+                return
+            sure = c.sure and not c.slot.phantom
+            if not c.slot.phantom:
+                present.append(c.slot.exists)
+            t_lo, t_hi = c.slot.t.lo, c.slot.t.hi
+            ups.append((t_lo, max(0.0, hi)))
+            downs.append((t_lo, min(0.0, lo)))
+            if sure:  # by its latest minute it has surely happened
+                ups.append((t_hi, hi - max(0.0, hi)))
+                downs.append((t_hi, lo - min(0.0, lo)))
+        if self.beyond is not None and self.beyond.lit is not None:
+            present.append(sym.Not(self.beyond.lit))  # unreported events beyond: unbounded
+        first, last = a.start.lo, a.end.hi
+        top = _peak(base, ups, first, last, max)
+        bottom = _peak(base, downs, first, last, min)
+        keeps = (cond.max is None or top <= cond.max) and (cond.min is None or bottom >= cond.min)
+        if keeps:
+            self.add_world(sym.Implies(sym.And(*present), a.lit), [])
+            return
+        inner_first, inner_last = a.start.hi, a.end.lo
+        if inner_first > inner_last:
+            return
+        low_top = _peak(base, ups, inner_first, inner_last, min)
+        high_bottom = _peak(base, downs, inner_first, inner_last, max)
+        if (cond.max is not None and high_bottom > cond.max) or (
+            cond.min is not None and low_top < cond.min
+        ):
+            self.add_world(sym.Implies(sym.And(*present), sym.Not(a.lit)), [])
 
     # ---- world rules -----------------------------------------------------
 
@@ -688,6 +752,31 @@ class Timelines:
         return added
 
 
+def _peak(
+    base: int,
+    steps: list[tuple[int, float]],
+    first: int,
+    last: int,
+    pick: Callable[[float, float], float],
+) -> float:
+    """The greatest (or least, with `pick`) value over [first, last] of the step function
+    `base` + the sum of the steps that start at or before the minute."""
+    steps = sorted(steps)
+    value = float(base)
+    i = 0
+    while i < len(steps) and steps[i][0] <= first:
+        value += steps[i][1]
+        i += 1
+    best = value
+    while i < len(steps) and steps[i][0] <= last:
+        minute = steps[i][0]
+        while i < len(steps) and steps[i][0] == minute:
+            value += steps[i][1]
+            i += 1
+        best = pick(best, value)
+    return best
+
+
 def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:
     """A state condition on a concrete value."""
     if tl.counter:
@@ -732,6 +821,8 @@ class _Concrete:
         self._occ: dict[int, bool] = {}
         self._time: dict[int, int] = {}
         self._order: list[Change] | None = None
+        self._minutes: list[int] | None = None
+        self._values: list[int] | None = None
 
     def occurs(self, c: Change) -> bool:
         if c.index not in self._occ:
@@ -759,20 +850,34 @@ class _Concrete:
         v = c.value
         return self.ev.int(v.e if isinstance(v, Cat) else v)
 
+    def _steps(self) -> tuple[list[int], list[int]]:
+        """The minutes at which the value changes, and the value from each on."""
+        if self._minutes is None:
+            minutes: list[int] = []
+            values: list[int] = []
+            value = self._initial()
+            for c in self.order():
+                m = self.time(c)
+                value = value + self._value(c) if self.tl.counter else self._value(c)
+                if minutes and minutes[-1] == m:
+                    values[-1] = value
+                else:
+                    minutes.append(m)
+                    values.append(value)
+            self._minutes, self._values = minutes, values
+        assert self._values is not None
+        return self._minutes, self._values
+
     def value_before(self, minute: int) -> int:
         """The value just before `minute` (changes at earlier minutes only)."""
-        return self._fold(lambda m: m < minute)
+        minutes, values = self._steps()
+        i = bisect.bisect_left(minutes, minute)
+        return values[i - 1] if i else self._initial()
 
     def value_at(self, minute: int) -> int:
-        return self._fold(lambda m: m <= minute)
-
-    def _fold(self, upto: Callable[[int], bool]) -> int:
-        value = self._initial()
-        for c in self.order():
-            if not upto(self.time(c)):
-                break
-            value = value + self._value(c) if self.tl.counter else self._value(c)
-        return value
+        minutes, values = self._steps()
+        i = bisect.bisect_right(minutes, minute)
+        return values[i - 1] if i else self._initial()
 
     def was_holds(self, c: Change) -> bool:
         before = self.value_before(self.time(c))
