@@ -3,9 +3,15 @@
 
 Standard library only. Each command first makes sure `.venv` exists and holds
 the current install of the project (`pip install -e '.[test]'`, redone when
-`pyproject.toml` is newer than the stamp `.venv/.installed`), then runs the
-tool from it and exits with its exit code. Set-up messages go to stderr, so
-stdout carries only the tool's own output.
+`pyproject.toml` is newer than the stamp `.venv/.installed`) and byte-compiled
+(`checker/**/__pycache__`, redone when a source file is newer than the stamp
+`.venv/.compiled`), then runs the tool from it and exits with its exit code.
+Set-up messages go to stderr, so stdout carries only the tool's own output.
+
+Byte-compiling is explicit because the install is editable and Python never
+writes `.pyc` files when PYTHONDONTWRITEBYTECODE is set (as on some CI
+machines): without them every start of `check` compiles the whole package
+again. `compileall` writes them whatever that variable says.
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed"
+COMPILED = VENV / ".compiled"
 PYPROJECT = ROOT / "pyproject.toml"
+PACKAGE = ROOT / "checker"
 LINT_PATHS = ("checker", "tests", "bench", "dev.py")
 
 USAGE = """\
@@ -63,6 +72,52 @@ def needs_install() -> bool:
     return PYPROJECT.stat().st_mtime > STAMP.stat().st_mtime
 
 
+def newest_source(folder: Path) -> float:
+    """The latest modification time of a `.py` file under `folder` (0 if none)."""
+    newest = 0.0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                newest = max(newest, newest_source(Path(entry.path)))
+            elif entry.name.endswith(".py"):
+                newest = max(newest, entry.stat().st_mtime)
+    return newest
+
+
+def needs_compile() -> bool:
+    if not COMPILED.exists():
+        return True
+    return newest_source(PACKAGE) > COMPILED.stat().st_mtime
+
+
+def compile_package(python: Path) -> None:
+    """Write `.pyc` files for checker/ so that starting the tool does not compile it.
+
+    Only files whose source changed are compiled again. A file that does not
+    compile (being edited) is left for the tool to report, and is tried again
+    on the next run; it never stops the command.
+    """
+    began = time.time()
+    code = run(
+        [
+            str(python),
+            "-m",
+            "compileall",
+            "-q",
+            "--invalidation-mode",
+            "timestamp",
+            str(PACKAGE),
+        ],
+        cwd=ROOT,
+        to_stderr=True,
+    )
+    if code != 0:
+        say("byte-compiling checker/ failed (see above); running anyway, trying again next time")
+        return
+    COMPILED.touch()
+    os.utime(COMPILED, (began, began))  # a file saved while compiling is newer still
+
+
 def ensure_venv() -> int:
     """Create .venv if missing and (re)install the project if stale; 0 when ready."""
     python = venv_bin("python")
@@ -99,6 +154,9 @@ def ensure_venv() -> int:
             say(f"pip install failed (exit {code}); fix the error above and run again")
             return code
         STAMP.touch()
+        COMPILED.unlink(missing_ok=True)
+    if needs_compile():
+        compile_package(python)
     return 0
 
 

@@ -1,5 +1,5 @@
 """`python -m checker` runs the `checker` command."""
 
-from checker.cli import main
+from checker.cli import checker_script
 
-main()
+checker_script()

@@ -8,12 +8,10 @@ file becomes a `FileError` and never stops the others from being judged.
 from __future__ import annotations
 
 import codecs
-import multiprocessing
 import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +143,9 @@ def _run_files(
             if opts.exitfirst and _failed(results[i]):
                 break
         return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     done = 0
     with ProcessPoolExecutor(max_workers=min(opts.jobs, total), mp_context=ctx) as pool:

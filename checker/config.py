@@ -7,6 +7,7 @@ table are reported, not ignored, so a typo cannot silently change a CI run.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
@@ -72,9 +73,36 @@ def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
             continue
         if key in ("paths", "formats", "outputs") and isinstance(value, str):
             value = [value]
+        wanted = _wrong_type(key, value)
+        if wanted is not None:
+            diags.add(
+                "S103",
+                Span(str(path), _line_of(path, raw_key), 1),
+                message=f"`tool.checker.{raw_key}` must be {wanted}, not {value!r:.60}",
+            )
+            continue
         setattr(config, key, value)
     config.source = str(path)
     return config
+
+
+def _wrong_type(key: str, value: object) -> str | None:
+    """What `key` takes, when `value` is not that (None: it is); caught here, not as a crash."""
+    if key in ("paths", "formats", "outputs"):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "a string or a list of strings"
+    if key in ("terms", "interpretation", "color"):
+        return None if isinstance(value, str) else "a string"
+    if key == "exit_zero":
+        return None if isinstance(value, bool) else "true or false"
+    if key in ("jobs", "rlimit"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "an integer"
+    if key == "timeout":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None if math.isfinite(value) else "a finite number of seconds"
+        return "a number of seconds"
+    return None
 
 
 def _line_of(path: Path, key: str) -> int:

@@ -75,6 +75,56 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run("check", "--format", "yaml", tmp_path).returncode == 2
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--jobs", "0"],
+        ["check", "-j", "two"],
+        ["check", "--timeout", "inf"],
+        ["check", "--rlimit", "-1"],
+        ["check", "-k"],
+        ["check", "--no-explain"],
+        ["lint"],
+        ["explain", "only-a-scenario.yaml"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str]) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("usage error: ") and proc.stderr.count("\n") == 1
+
+
+def test_help_without_a_command() -> None:
+    bare = run()
+    assert bare.returncode == 2 and "commands:" in bare.stdout
+    assert all(c in bare.stdout for c in ("check", "lint", "explain", "schema", "provisions"))
+    shown = run("--help")
+    assert shown.returncode == 0 and shown.stdout == bare.stdout
+    assert run("check", "--help").stdout.count("[tool.checker]") == 1
+
+
+def test_start_up_imports_only_what_the_command_needs() -> None:
+    # start-up is part of every run: parsing, --version, --help and --show-config load
+    # neither the pipeline nor the output formats
+    code = (
+        "import sys\n"
+        "from checker.cli import check_main, main\n"
+        "for args in (['--version'], ['--show-config']):\n"
+        "    assert check_main(args) == 0\n"
+        "assert main(['--help']) == 0\n"
+        "heavy = {'checker.api', 'checker.report.json', 'pydantic', 'z3', 'yaml', 'rich',\n"
+        "         'typer', 'multiprocessing'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[]"
+
+
 def test_input_error_exits_3_with_position(tmp_path: Path) -> None:
     path = scenario(tmp_path, "typo", "reports:\n  - {id: a, event: handovr, place: aghdam}\n")
     proc = run("check", path)
@@ -284,6 +334,13 @@ def test_pyproject_config_and_flags_override(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.checker]\njbos = 2\n")
     proc = run("check", "--show-config", cwd=tmp_path)
     assert proc.returncode == 3 and "did you mean `jobs`" in proc.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.checker]\njobs = "two"\ntimeout = inf\n')
+    proc = run("check", "--show-config", cwd=tmp_path)
+    assert (
+        proc.returncode == 3
+        and "pyproject.toml:2:1: `tool.checker.jobs` must be an integer" in proc.stderr
+    )
+    assert "pyproject.toml:3:1: `tool.checker.timeout` must be a finite number" in proc.stderr
 
 
 def test_pre_commit_hooks_file() -> None:
