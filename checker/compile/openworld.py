@@ -36,6 +36,7 @@ from checker.ir import (
     AbsenceReport,
     Anchored,
     CatTest,
+    EventReport,
     Fixed,
     MatchIR,
     Scenario,
@@ -175,6 +176,20 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         if isinstance(r, StateReport):
             k = (r.cond.state, r.cond.key)
             looked[k] = looked.get(k, 1) + 1
+        elif isinstance(r, EventReport):
+            # a reported change with a `was` precondition may need the value set
+            # right before it by an unreported change
+            for sdef in terms.states.values():
+                for kind, (_to, was) in sdef.set_by.items():
+                    if was is None or not (r.kinds & terms.kinds.descendants(kind)):
+                        continue
+                    owners = r.place.values if sdef.of == ("place",) else r.actor.values
+                    for owner in sorted(owners):
+                        if owner in (
+                            terms.places.ids if sdef.of == ("place",) else terms.actors.ids
+                        ):
+                            k = (sdef.name, (owner,))
+                            looked[k] = looked.get(k, 1) + 1
     for (state, key), count in sorted(looked.items()):
         sdef = terms.states[state]
         cls = _setter_class(index, terms, sdef, key)

@@ -1,13 +1,13 @@
 """Stage 4: states as timelines over event slots (SPEC §3.3) and their rules (§4.1.4).
 
-A timeline holds the slots that may change one state for one key, in clusters
-of slots whose possible minutes overlap. The value at a minute is a *query*:
-for a counter, the value after the clusters that surely came before plus a
-sum over the clusters the minute may fall in; for a categorical state, a
+A timeline holds the slots that may change one state for one key. The value at
+a minute is a *query*: the *prefix* (the value after every change whose window
+ended before the minute, one chain per timeline) combined with the changes
+whose windows overlap it — for a counter a sum; for a categorical state a
 value V and the minute T of the change that set it, defined by one clause per
 candidate change ("if it happened by then, T is not earlier") and one
 disjunction ("V and T are those of a change that happened by then, or of the
-prefix") — linear in the candidates, never pairwise among them.
+prefix"). Linear in the overlapping changes, never pairwise among them.
 
 Rules that hold "for every change" (each `was` precondition, two changes of a
 key never at one minute, a maintained condition at every change point) are
@@ -21,11 +21,13 @@ instance fails in it, so every satisfiable answer is a real world.
 from __future__ import annotations
 
 import bisect
+import ctypes
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import z3
+from z3 import z3core
 
 from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, setter_class
@@ -33,9 +35,11 @@ from checker.compile.sym import Arith, Bool, Cat, Num, Time
 from checker.compile.world import Index, Slot, World
 from checker.ir import OTHER, StateCond, StateDef
 
-# Universals with at most this many instances are asserted whole, up front:
-# small scenarios then never need a refinement round.
-EAGER_INSTANCES = 12
+# Universals with at most this many instances are asserted whole, up front: most
+# scenarios then never need a refinement round, and each instance is linear in the
+# changes it may see; beyond it, instances are asserted when a candidate world
+# breaks them.
+EAGER_INSTANCES = 64
 
 
 class Defined:
@@ -61,9 +65,9 @@ class Change:
     value: Cat | Arith  # the new value (categorical) or the signed delta (counter)
     was: list[tuple[Bool, Cat]] = field(default_factory=list)  # (kind test, value to match)
     index: int = 0  # position in the timeline's sorted list
-    # counters: the range of the delta (None: unbounded), and whether the change surely
-    # applies once its event happened (kind, key and time after in_force all certain)
+    # counters: the range of the delta (None: unbounded)
     delta_range: tuple[float | None, float | None] = (None, None)
+    # the change surely applies once its event happened (kind, key, after in_force)
     sure: bool = False
 
 
@@ -94,12 +98,26 @@ class Always(Defined):
         self.start = start
         self.end = end
         self.lit = lit
+        self.points: list[Change] = []  # every change point in the window
         self.pending: list[Change] = []  # change points whose instance is not asserted yet
         self.seen: set[int] = set()  # ids of the queries already checked against it
 
 
+# A change whose window is wider than this is kept apart (unreported events, undated
+# reports): every query looks at it, and it does not widen the search for the others.
+WIDE = 400 * 24 * 60
+
+
 class Timeline:
-    """One state of one key over time."""
+    """One state of one key over time.
+
+    The value at minute τ is built from the *prefix* — the value after every change
+    whose window ends at or before τ's earliest minute (they all happened, or never
+    will) — and the changes whose windows overlap τ's. The prefixes form one chain
+    in the order of the windows' ends (a running sum for a counter; the latest
+    change so far for a categorical state), so each query is linear in the changes
+    that overlap it, however long the timeline.
+    """
 
     def __init__(
         self, owner: Timelines, sdef: StateDef, key: tuple[str, ...], initial: Cat | Arith
@@ -110,10 +128,19 @@ class Timeline:
         self.key = key
         self.initial = initial
         self.changes: list[Change] = []
-        self.clusters: list[list[Change]] = []
-        self._los: list[int] = []
+        self._by_hi: list[Change] = []
         self._his: list[int] = []
+        self._narrow: list[Change] = []  # by the start of their window
+        self._narrow_los: list[int] = []
+        self._wide: list[Change] = []
+        self._width = 0
         self._prefix: list[Query] = []
+        self._clusters: list[list[Change]] = []
+        self._cluster_his: list[int] = []
+        self._cluster_prefix: list[Query] = []
+        self._barriers: list[Change] = []
+        self._barrier_times: list[int] = []
+        self._after_barrier: dict[int, Query] = {}
         self._queries: dict[tuple[object, ...], Query] = {}
         self.was_pending: list[Change] = []
         self.distinct_pending: list[tuple[Change, Change]] = []
@@ -127,51 +154,91 @@ class Timeline:
         self.changes = sorted(
             changes, key=lambda c: (c.slot.t.lo, c.slot.t.hi, c.slot.order, c.slot.name)
         )
-        hi: int | None = None
         for i, c in enumerate(self.changes):
             c.index = i
-            if hi is not None and c.slot.t.lo <= hi:
-                self.clusters[-1].append(c)
-                hi = max(hi, c.slot.t.hi)
+        self._by_hi = sorted(self.changes, key=lambda c: (c.slot.t.hi, c.index))
+        self._his = [c.slot.t.hi for c in self._by_hi]
+        for c in self.changes:
+            width = c.slot.t.hi - c.slot.t.lo
+            if width > WIDE:
+                self._wide.append(c)
             else:
-                self.clusters.append([c])
-                hi = c.slot.t.hi
-        self._los = [min(c.slot.t.lo for c in cl) for cl in self.clusters]
-        self._his = [max(c.slot.t.hi for c in cl) for cl in self.clusters]
+                self._narrow.append(c)
+                self._width = max(self._width, width)
+        self._narrow_los = [c.slot.t.lo for c in self._narrow]
         start = Query(self.initial, None if self.counter else Time.const(self.world.in_force - 1))
         start.gates.add(0)
         self._prefix = [start]
+        if self.counter:
+            return
+        # categorical: cut points are the ends of clusters of overlapping windows and
+        # the *barriers*, changes at an exact minute that surely apply once reported
+        hi: int | None = None
+        for c in self.changes:
+            if hi is not None and c.slot.t.lo <= hi:
+                self._clusters[-1].append(c)
+                hi = max(hi, c.slot.t.hi)
+            else:
+                self._clusters.append([c])
+                hi = c.slot.t.hi
+        self._cluster_his = [max(c.slot.t.hi for c in cl) for cl in self._clusters]
+        self._cluster_prefix = [start]
+        self._barriers = sorted(
+            (c for c in self.changes if c.sure and c.slot.t.exact and not c.slot.phantom),
+            key=lambda c: (c.slot.t.lo, c.index),
+        )
+        self._barrier_times = [c.slot.t.lo for c in self._barriers]
+
+    def overlapping(self, lo: int, hi: int) -> list[Change]:
+        """The changes whose windows end after `lo` and start by `hi`, in order."""
+        first = bisect.bisect_right(self._narrow_los, lo - self._width - 1)
+        last = bisect.bisect_right(self._narrow_los, hi)
+        out = [c for c in self._narrow[first:last] if c.slot.t.hi > lo]
+        out += [c for c in self._wide if c.slot.t.hi > lo and c.slot.t.lo <= hi]
+        return sorted(out, key=lambda c: c.index)
+
+    def overlapping_pairs(self) -> list[tuple[Change, Change]]:
+        """Pairs of changes whose windows overlap (the only ones that can share a minute)."""
+        out = []
+        for a in self.changes:  # by the start of their windows
+            # (closed windows: one that ends at the very minute `a` starts overlaps too)
+            for b in self.overlapping(a.slot.t.lo - 1, a.slot.t.hi):
+                if b.index > a.index:
+                    out.append((a, b))
+        return out
 
     # ---- values ----------------------------------------------------------
 
     def prefix(self, i: int) -> Query:
-        """The value after clusters [0, i) (every change in them has happened or not).
+        """A counter's value after the first `i` changes by the end of their windows.
 
-        The chain of prefixes is linear in the changes and shared by every question,
-        so it is asserted once, for every world, rather than per question."""
+        The chain is linear in the changes and shared by every question, so it is
+        asserted once, for every world, rather than per question."""
         while len(self._prefix) <= i:
             k = len(self._prefix) - 1
-            q = self._query(Time.const(self._his[k]), self._prefix[k], self.clusters[k])
+            q = self._step(self._prefix[k], self._by_hi[k])
             self.owner.define(0, None, [q])
             self._prefix.append(q)
         return self._prefix[i]
+
+    def _step(self, before: Query, c: Change) -> Query:
+        """The prefix after one more change (a running sum)."""
+        self.owner.tick()
+        if c.guard is False:
+            return before
+        name = f"{self.state.name}:{'/'.join(self.key)}"
+        total = z3.Int(f"sum{self.owner.fresh()}:{name}", self.world.ctx)
+        q = Query(total, None)
+        q.defs.append(sym.Eq(total, sym.Sum([before.value, sym.Ite(c.guard, c.value, 0)])))
+        q.deps.append(before)
+        return q
 
     def value_at(self, t: Time, exclude: Slot | None = None) -> Query:
         """The value at minute `t` (events at `t` included), ignoring `exclude`."""
         key = (_time_key(t), None if exclude is None else exclude.name)
         q = self._queries.get(key)
         if q is None:
-            j = bisect.bisect_right(self._his, t.lo)
-            # clusters [0, j) end by t.lo; later ones may hold changes at or before t
-            members: list[Change] = []
-            for i in range(j, len(self.clusters)):
-                if self._los[i] > t.hi:
-                    break
-                members.extend(c for c in self.clusters[i] if c.slot is not exclude)
-            assert exclude is None or all(
-                c.slot is not exclude for cl in self.clusters[:j] for c in cl
-            )
-            q = self._query(t, self.prefix(j), members)
+            q = self._explicit_at(t, exclude)
             beyond = self.owner.beyond
             if beyond is not None and beyond.open:
                 q = self._beyond(q, t, beyond)
@@ -179,6 +246,69 @@ class Timeline:
             self._queries[key] = q
         self.owner.used(q)
         return q
+
+    def _explicit_at(self, t: Time, exclude: Slot | None) -> Query:
+        """The value at `t` from the events of the world's slots alone."""
+        if self.counter:
+            i = bisect.bisect_right(self._his, t.lo)
+            # the first i changes end by t.lo; the rest may fall before or after t
+            assert exclude is None or all(c.slot is not exclude for c in self._by_hi[:i])
+            members = [c for c in self.overlapping(t.lo, t.hi) if c.slot is not exclude]
+            return self._query(t, self.prefix(i), members)
+        j = bisect.bisect_right(self._cluster_his, t.lo)  # clusters [0, j) end by t.lo
+        cut = self._cluster_his[j - 1] if j else None
+        b = bisect.bisect_right(self._barrier_times, t.lo) - 1
+        while b >= 0 and self._barriers[b].slot is exclude:
+            b -= 1
+        if b >= 0 and (cut is None or self._barrier_times[b] > cut):
+            k = self._barriers[b]
+            members = [
+                c
+                for c in self.overlapping(self._barrier_times[b], t.hi)
+                if c is not k and c.slot is not exclude
+            ]
+            return self._query(t, self._barrier(b), members)
+        members = [
+            c
+            for cl in self._clusters[j:]
+            if cl[0].slot.t.lo <= t.hi
+            for c in cl
+            if c.slot is not exclude and c.slot.t.lo <= t.hi
+        ]
+        return self._query(t, self._cluster(j), members)
+
+    def _cluster(self, j: int) -> Query:
+        """The value after clusters [0, j) of overlapping windows (asserted for every world)."""
+        while len(self._cluster_prefix) <= j:
+            k = len(self._cluster_prefix) - 1
+            before = self._cluster_prefix[k]
+            q = self._query(Time.const(self._cluster_his[k]), before, self._clusters[k])
+            self.owner.define(0, None, [q])
+            self._cluster_prefix.append(q)
+        return self._cluster_prefix[j]
+
+    def _barrier(self, b: int) -> Query:
+        """The value right after barrier b's minute: its own value if it happened, else
+        the value just before (asserted for every world; built in order, so each
+        needs only the one before it)."""
+        for i in range(len(self._after_barrier), b + 1):
+            k = self._barriers[i]
+            minute = self._barrier_times[i]
+            before = self._explicit_at(Time.const(minute - 1), None)
+            assert isinstance(before.value, Cat) and before.time is not None
+            value = _cat(k.value)
+            q = Query(
+                Cat(sym.Ite(k.guard, value.e, before.value.e), value.dom | before.value.dom),
+                Time(
+                    sym.Ite(k.guard, minute, before.time.e),
+                    min(before.time.lo, minute),
+                    max(before.time.hi, minute),
+                ),
+            )
+            q.deps.append(before)
+            self.owner.define(0, None, [q])
+            self._after_barrier[i] = q
+        return self._after_barrier[b]
 
     def _beyond(self, q: Query, t: Time, beyond: Beyond) -> Query:
         """The value at `t` when unreported events beyond the explicit ones may have
@@ -239,6 +369,8 @@ class Timeline:
         options: list[Bool] = [
             sym.And(sym.Eq(tt, base.time.e), sym.Eq(v, base.value.e)),
         ]
+        # the prefix's change is earlier than τ too (members may lie before it)
+        q.defs.append(sym.t_le(base.time, q.time))
         for c, p in before:
             q.defs.append(sym.Implies(p, sym.t_le(c.slot.t, q.time)))
             options.append(sym.And(p, sym.Eq(tt, c.slot.t.e), sym.Eq(v, _cat(c.value).e)))
@@ -323,6 +455,7 @@ class Timelines:
         self._fresh = 0
         self._kind_tests: dict[tuple[int, str], Bool] = {}
         self._bases: dict[int, Bool] = {}
+        self._gated: list[Defined] = []  # what has definitions asserted under some gate
         self.tick: Callable[[], None] = lambda: None  # the caller's deadline check
 
     def fresh(self) -> int:
@@ -363,10 +496,22 @@ class Timelines:
             d = todo.pop()
             if gate in d.gates or 0 in d.gates:
                 continue
+            if gate and not d.gates:
+                self._gated.append(d)
             d.gates.add(gate)
             for f in d.defs:
                 self._assert_under(gate, lit, f)
             todo.extend(d.deps)
+
+    def scope_closed(self) -> None:
+        """Every gate is gone with the scope: forget what was asserted under them."""
+        for d in self._gated:
+            d.gates &= {0}
+        self._gated = []
+        self._gate_lits = {0: None}
+        for a in self.always_atoms:
+            a.pending = list(a.points) if len(a.points) > self.eager else []
+            a.seen = set()
 
     def assert_gated(
         self, gate: int, lit: z3.BoolRef | None, formula: Bool, deps: list[Defined]
@@ -467,9 +612,11 @@ class Timelines:
             own = s.place if sdef.of == ("place",) else s.actor
             own_ns = "place" if sdef.of == ("place",) else "actor"
             keyed = sym.cat_in(own, frozenset({w.index.code(own_ns, key[0])}))
-            guard = sym.And(base, keyed, sym.Or(*(k for k, _, _ in setters)))
+            kinds = sym.Or(*(k for k, _, _ in setters))
+            guard = sym.And(base, keyed, kinds)
             if guard is False:
                 continue
+            sure = sym.And(sym.t_le(Time.const(w.in_force), s.t), keyed, kinds) is True
             value: Cat | None = None
             for is_kind, to, _ in reversed(setters):
                 new = self.new_value(s, to)
@@ -480,7 +627,7 @@ class Timelines:
                 )
             assert value is not None
             was = [(k, self.new_value(s, x)) for k, _, x in setters if x is not None]
-            out.append(Change(s, guard, value, was))
+            out.append(Change(s, guard, value, was, sure=sure))
         return out
 
     def new_value(self, s: Slot, to: str) -> Cat:
@@ -546,10 +693,11 @@ class Timelines:
                 for c in tl.changes
                 if sym.And(c.guard, sym.t_lt(start, c.slot.t), sym.t_le(c.slot.t, end)) is not False
             ]
+            a.points = points
             if len(points) <= self.eager:
                 a.defs.extend(tl.always_instance(a, c) for c in points)
             else:
-                a.pending = points
+                a.pending = list(points)
         a.deps = deps
         self.always_atoms.append(a)
         self.used(a)
@@ -613,13 +761,7 @@ class Timelines:
                 continue
             for key in self._keys_touched(sdef):
                 tl = self.timeline(sdef.name, key)
-                pairs = [
-                    (a, b)
-                    for cl in tl.clusters
-                    for i, a in enumerate(cl)
-                    for b in cl[i + 1 :]
-                    if a.slot.t.lo <= b.slot.t.hi and b.slot.t.lo <= a.slot.t.hi
-                ]
+                pairs = tl.overlapping_pairs()
                 if len(pairs) <= self.eager * 4:
                     for a, b in pairs:
                         self.add_world(tl.distinct_instance(a, b), [])
@@ -786,30 +928,46 @@ def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:
 
 
 class _Eval:
-    """Values of terms in one model, memoized."""
+    """Values of terms in one model, memoized; read through the C API (z3's
+    `model.eval` wraps every answer in Python objects, which cost 80 µs a term)."""
 
     def __init__(self, model: z3.ModelRef) -> None:
         self.model = model
-        self._memo: dict[int, object] = {}
+        self.ctx = model.ctx
+        self._memo: dict[int, int | bool] = {}
+        self._out = (z3.Ast * 1)()
 
-    def _get(self, e: z3.ExprRef) -> object:
-        k = e.get_id()
-        if k not in self._memo:
-            self._memo[k] = self.model.eval(e, model_completion=True)
-        return self._memo[k]
+    def _raw(self, e: z3.ExprRef) -> object:
+        ok = z3core.Z3_model_eval(self.ctx.ref(), self.model.model, e.as_ast(), True, self._out)
+        assert ok, "model evaluation failed"
+        return self._out[0]
 
     def bool(self, x: object) -> bool:
         if isinstance(x, bool):
             return x
         assert isinstance(x, z3.ExprRef)
-        return bool(z3.is_true(self._get(x)))
+        k = id(x)
+        got = self._memo.get(k)
+        if got is None:
+            raw = self._raw(x)
+            got = self._memo[k] = z3core.Z3_get_bool_value(self.ctx.ref(), raw) == z3.Z3_L_TRUE
+        return bool(got)
 
     def int(self, x: object) -> int:
         if isinstance(x, int):
             return x
         assert isinstance(x, z3.ExprRef)
-        v = self._get(x)
-        return v.as_long()  # type: ignore[attr-defined,no-any-return]
+        k = id(x)
+        got = self._memo.get(k)
+        if got is None:
+            raw = self._raw(x)
+            value = ctypes.c_int64()
+            if z3core.Z3_get_numeral_int64(self.ctx.ref(), raw, ctypes.byref(value)):
+                got = value.value
+            else:  # beyond 64 bits
+                got = int(z3core.Z3_get_numeral_string(self.ctx.ref(), raw))
+            self._memo[k] = got
+        return int(got)
 
 
 class _Concrete:
