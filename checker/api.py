@@ -348,6 +348,7 @@ def explain_provision(
     mine = next(x for x in result.provisions if x.id == pid)
     extra: tuple[Because, ...] = ()
     if mine.verdict == "complied" and mine.form in ("require", "achieve"):
-        extra = fulfilled_by(judge, pid, judge.report_lits)
+        with judge.scope():
+            extra = fulfilled_by(judge, pid, judge.report_lits)
     provision = scenario.terms.provision(pid)
     return (result, mine, extra, provision), diags.sorted()

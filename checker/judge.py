@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -92,6 +93,7 @@ class Judge:
         self.states.tick = tick
         self.session.refine = self.states.refine
         self.session.pending = self.states.pending
+        self.session.on_pop = self._scope_closed
         self.states.rules()
         self._observations()
         compiler = ProvisionCompiler(self.world, self.states, self.beyond)
@@ -123,6 +125,19 @@ class Judge:
             with self.states.collecting() as deps:
                 f = sym.Implies(w.lits[r.id], self.states.holds(r.cond, t))
             self.states.add_world(f, deps)
+
+    @contextmanager
+    def scope(self) -> Iterator[None]:
+        """Questions are asked in a solver scope; their formulas go with it."""
+        self.session.push()
+        try:
+            yield
+        finally:
+            self.session.pop()
+
+    def _scope_closed(self) -> None:
+        self._gates.clear()
+        self.states.scope_closed()
 
     def question(self, pid: str, what: str) -> z3.BoolRef | bool:
         """The gate literal of a question (its formula and what it uses asserted under it),
@@ -221,15 +236,16 @@ class Judge:
             result.readings = self._readings()
             result.provisions = self._incoherent_provisions(result.readings)
             return
-        result.provisions = [self._provision(c, lits) for c in self.compiled]
-        if self.opts.explain:
-            from checker.explain import explain_open
+        for c in self.compiled:
+            with self.scope():
+                judged = self._provision(c, lits)
+                if self.opts.explain and judged.verdict == "open":
+                    from checker.explain import explain_open
 
-            result.provisions = [
-                replace(p, explanation=explain_open(self, p.id, lits)) if p.verdict == "open" else p
-                for p in result.provisions
-            ]
-        verdict, joint = self._joint(lits, result.provisions)
+                    judged = replace(judged, explanation=explain_open(self, judged.id, lits))
+            result.provisions.append(judged)
+        with self.scope():
+            verdict, joint = self._joint(lits, result.provisions)
         result.verdict = verdict
         result.joint = joint
 
@@ -242,7 +258,8 @@ class Judge:
         for c in self.compiled:
             seen = {dict(r.provisions)[c.provision.id] for r in top}
             lits = [self.world.lits[x] for x in top[0].reports] if top else []
-            base = self._provision(c, lits, explain=False)
+            with self.scope():
+                base = self._provision(c, lits, explain=False)
             out.append(
                 replace(base, verdict=_union_verdict(seen) if seen else base.verdict, because=())
             )
@@ -399,21 +416,24 @@ class Judge:
     def _readings(self) -> list[Reading]:
         msses = self._marco()[1]
         weight = {r.id: _reliability(r) for r in self.sc.reports}
+        verdicts: list[list[tuple[str, str]]] = [[] for _ in msses]
+        for c in self.compiled:  # one scope per provision, every reading in it
+            with self.scope():
+                for i, mss in enumerate(msses):
+                    verdicts[i].append((c.provision.id, self.verdict_of(c, mss)))
+        with self.scope():
+            joints = [self._joint_verdict(mss) for mss in msses]
         readings = []
-        for mss in msses:
+        for mss, mine, joint in zip(msses, verdicts, joints, strict=True):
             kept = [self.report_of[x.get_id()].id for x in mss]
             dropped = [r.id for r in self.sc.reports if r.id not in set(kept)]
-            verdicts = []
-            for c in self.compiled:
-                verdicts.append((c.provision.id, self.verdict_of(c, mss)))
-            joint = self._joint_verdict(mss)
             readings.append(
                 Reading(
                     tuple(kept),
                     tuple(dropped),
                     round(sum(weight[k] for k in kept), 6),
                     joint,
-                    tuple(verdicts),
+                    tuple(mine),
                 )
             )
         readings.sort(key=lambda r: (-r.weight, -len(r.reports), r.dropped))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from checker.diagnostics import Diagnostics
-from checker.ir import Fixed, Scenario, Terms
+from checker.ir import Fixed, Provision, Scenario, Terms
 from checker.judge import Judge, Options, Undecided
 from checker.solver import GaveUp
 
@@ -61,29 +61,8 @@ def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> No
         diags.add("E901", binding[0].span, reason=gave_up.reason)
         return
     try:
-        keeps = [
-            q
-            for p in binding
-            if p.binding
-            for q in [judge.question(p.id, "keep")]
-            if not isinstance(q, bool)
-        ]
-        always_broken = [p for p in binding if p.binding and judge.question(p.id, "keep") is False]
-        if always_broken or not _possible_all(judge, keeps):
-            core, _ = judge.minimal([], keeps) if not always_broken else ([], True)
-            names = {
-                cast("z3.BoolRef", judge.question(p.id, "keep")).get_id(): p.id
-                for p in binding
-                if p.binding and not isinstance(judge.question(p.id, "keep"), bool)
-            }
-            ids = [p.id for p in always_broken] or [names[c.get_id()] for c in core]
-            first = next(p for p in binding if p.id == ids[0])
-            diags.add(
-                "L401",
-                first.span,
-                related=[p.span for p in binding if p.id in ids[1:]],
-                detail=", ".join(f"`{i}`" for i in ids),
-            )
+        with judge.scope():
+            _joint(judge, binding, diags)
         for p in binding:
             if (
                 p.form in ("require", "achieve")
@@ -91,18 +70,50 @@ def lint_terms(terms: Terms, diags: Diagnostics, *, timeout: float = 60.0) -> No
                 and p.window.during is None
             ):
                 continue  # a duty with no deadline is never breached by design: pending until met
-            if not _maybe(lambda: judge.possible(p.id, "breach", [])):  # noqa: B023
-                diags.add(
-                    "L402", p.span, id=p.id, detail="no world allowed by the terms breaches it"
-                )
-            elif p.window.end is not None and p.form in ("require", "achieve"):
-                due = judge.compiled_by_id[p.id].due
-                if due is False or (due is not True and not _possible(judge, p.id, due)):
-                    diags.add("L403", p.span, id=p.id, detail="its deadline can never come")
+            with judge.scope():
+                _vacuous(judge, p, diags)
     except GaveUp as gave_up:
         diags.add("E901", binding[0].span, reason=gave_up.reason)
     finally:
         judge.session.close()
+
+
+def _joint(judge: Judge, binding: list[Provision], diags: Diagnostics) -> None:
+    """L401: the binding provisions cannot all be kept."""
+    keeps = [
+        q
+        for p in binding
+        if p.binding
+        for q in [judge.question(p.id, "keep")]
+        if not isinstance(q, bool)
+    ]
+    always_broken = [p for p in binding if p.binding and judge.question(p.id, "keep") is False]
+    if not always_broken and _possible_all(judge, keeps):
+        return
+    core, _ = judge.minimal([], keeps) if not always_broken else ([], True)
+    names = {
+        cast("z3.BoolRef", judge.question(p.id, "keep")).get_id(): p.id
+        for p in binding
+        if p.binding and not isinstance(judge.question(p.id, "keep"), bool)
+    }
+    ids = [p.id for p in always_broken] or [names[c.get_id()] for c in core]
+    first = next(p for p in binding if p.id == ids[0])
+    diags.add(
+        "L401",
+        first.span,
+        related=[p.span for p in binding if p.id in ids[1:]],
+        detail=", ".join(f"`{i}`" for i in ids),
+    )
+
+
+def _vacuous(judge: Judge, p: Provision, diags: Diagnostics) -> None:
+    """L402: no world breaches it; L403: its deadline can never come."""
+    if not _maybe(lambda: judge.possible(p.id, "breach", [])):
+        diags.add("L402", p.span, id=p.id, detail="no world allowed by the terms breaches it")
+    elif p.window.end is not None and p.form in ("require", "achieve"):
+        due = judge.compiled_by_id[p.id].due
+        if due is False or (due is not True and not _possible(judge, p.id, due)):
+            diags.add("L403", p.span, id=p.id, detail="its deadline can never come")
 
 
 def _maybe(ask: Callable[[], bool]) -> bool:

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import z3
 from z3 import z3core
@@ -111,12 +112,17 @@ class Session:
         self.memory_mb = memory_mb
         self.deadline = deadline or Deadline(None)
         self.checks = 0
-        self.asked: list[tuple[tuple[z3.BoolRef, ...], str]] = []
         self.record = False
-        self.gates: list[z3.BoolRef] = []
+        # with `record`: every assertion, scope and question in order, for `to_smt2`
+        self._log: list[tuple[str, Any]] = []
+        self.gates: dict[int, z3.BoolRef] = {}
         self._gate_id: dict[int, int] = {}
-        self._off: list[z3.BoolRef] = []
+        self._off: dict[int, z3.BoolRef] = {}
         self._negations: dict[int, z3.BoolRef] = {}
+        self._next_gate = 0
+        self.depth = 0
+        self._kept: list[object] = []  # rules of every world asserted inside the scope
+        self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
         self.pending: Callable[[], bool] = lambda: False
@@ -141,12 +147,46 @@ class Session:
             self.add_one(f)
 
     def add_one(self, f: object) -> None:
+        """A formula of every world (it outlives the current scope)."""
         if f is True:
             return
-        if f is False:
-            self.solver.add(z3.BoolVal(False, self.ctx))
-        else:
-            self.solver.add(f)
+        if self.depth:
+            self._kept.append(f)
+        self._assert(f)
+
+    def _assert(self, f: object) -> None:
+        term = z3.BoolVal(False, self.ctx) if f is False else f
+        assert isinstance(term, z3.BoolRef)
+        z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
+        if self.record:
+            self._log.append(("assert", term))
+
+    # ---- scopes ------------------------------------------------------------
+
+    def push(self) -> None:
+        """Open the scope in which questions (gates) live; one at a time.
+
+        A question's formulas are asserted in a scope and gone when it closes, so
+        the next questions never carry them. Rules of every world found inside the
+        scope (`add_one`) are asserted again after it."""
+        assert self.depth == 0, "scopes do not nest"
+        self.solver.push()
+        self.depth = 1
+        if self.record:
+            self._log.append(("push", None))
+
+    def pop(self) -> None:
+        self.solver.pop()
+        self.depth = 0
+        if self.record:
+            self._log.append(("pop", None))
+        self.gates.clear()
+        self._gate_id.clear()
+        self._off.clear()
+        kept, self._kept = self._kept, []
+        for f in kept:
+            self._assert(f)
+        self.on_pop()
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
@@ -158,11 +198,14 @@ class Session:
         return self._negations[k]
 
     def new_gate(self, name: str) -> tuple[int, z3.BoolRef]:
-        """A literal that switches a question's formulas on (id > 0)."""
+        """A literal that switches a question's formulas on (id > 0); it lives as long
+        as the current scope."""
+        assert self.depth, "a question's gate belongs in a scope"
         lit = z3.Bool(name, self.ctx)
-        self.gates.append(lit)
-        self._off.append(self.negation(lit))
-        gid = len(self.gates)
+        self._next_gate += 1
+        gid = self._next_gate
+        self.gates[gid] = lit
+        self._off[gid] = self.negation(lit)
         # keyed by the Python object: the same literal objects come back as assumptions,
         # and asking Z3 for an id per assumption per call cost more than the call
         self._gate_id[id(lit)] = gid
@@ -173,17 +216,17 @@ class Session:
             return
         if gate == 0 or lit is None:
             self.add_one(formula)
-        else:
-            self.add_one(
-                z3.Implies(lit, formula if formula is not False else z3.BoolVal(False, self.ctx))
-            )
+            return
+        assert gate in self.gates, "a gate of a closed scope"
+        off = self._off[gate]
+        self._assert(off if formula is False else z3.Or(off, formula))
 
     # ---- questions -----------------------------------------------------------
 
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
         active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
-        full = [*assumptions, *(off for i, off in enumerate(self._off, 1) if i not in active)]
+        full = [*assumptions, *(off for i, off in self._off.items() if i not in active)]
         while True:
             r = self._check_once(full)
             if isinstance(r, Sat) and self.refine is not None and self.pending():
@@ -193,7 +236,7 @@ class Session:
                 word = (
                     "sat" if isinstance(r, Sat) else "unsat" if isinstance(r, Unsat) else "unknown"
                 )
-                self.asked.append((tuple(full), word))
+                self._log.append(("check", (tuple(full), word)))
             return r
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
@@ -290,29 +333,44 @@ class Session:
             return best, False
 
     def to_smt2(self) -> str:
-        """Every question asked so far, as one SMT-LIB2 script: the asserted world, then
-        one `check-sat-assuming` per question, each after a comment with Z3's answer.
+        """Every question asked so far, as one SMT-LIB2 script that replays the session:
+        each assertion, scope (`push`/`pop`) and question in the order they happened,
+        each `check-sat-assuming` after a comment with Z3's answer.
 
-        Assertions only grow during a judgement. What is added later is either guarded
-        by a gate that earlier questions assumed off, or an instance of a rule every
-        world obeys, which an accepted model already satisfied; so replaying every
-        question against the final assertions gives the answers Z3 gave at the time.
+        A rule of every world found inside a scope is asserted again after it, so a
+        later question sees it; an earlier one did not, but an accepted model already
+        satisfied it, so the answers replay as Z3 gave them.
         """
-        body = self.solver.to_smt2()
-        lines = [ln for ln in body.splitlines() if not ln.startswith("(check-sat")]
-        atoms = sorted(
-            {(a.arg(0) if z3.is_not(a) else a).sexpr() for asked, _ in self.asked for a in asked}
-        )
-        # a literal no assertion mentions is not declared by Z3's printer
-        lines[1:1] = [
-            f"(declare-fun {atom} () Bool)"
-            for atom in atoms
-            if f"(declare-fun {atom} () Bool)" not in body
-        ]
-        out = ["(set-logic ALL)", *lines]
-        for asked, answer in self.asked:
-            out.append(f"; z3: {answer}")
-            out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in asked)}))")
+        formulas = [f for kind, f in self._log if kind == "assert"]
+        asked = [q for kind, q in self._log if kind == "check"]
+        every = z3.SimpleSolver(ctx=self.ctx)
+        for f in formulas:
+            every.add(f)
+        atoms = {
+            id(x): x
+            for assumptions, _ in asked
+            for a in assumptions
+            for x in [a.arg(0) if z3.is_not(a) else a]
+        }
+        declarations = [ln for ln in every.to_smt2().splitlines() if ln.startswith("(declare-")]
+        known = set(declarations)
+        for atom in atoms.values():  # a literal only ever assumed is not declared yet
+            line = f"(declare-fun {atom.sexpr()} () Bool)"
+            if line not in known:
+                known.add(line)
+                declarations.append(line)
+        out = ["(set-logic ALL)", *declarations]
+        for kind, item in self._log:
+            if kind == "assert":
+                out.append(f"(assert {item.sexpr()})")
+            elif kind == "push":
+                out.append("(push 1)")
+            elif kind == "pop":
+                out.append("(pop 1)")
+            else:
+                assumptions, answer = item
+                out.append(f"; z3: {answer}")
+                out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in assumptions)}))")
         return "\n".join(out) + "\n"
 
 
