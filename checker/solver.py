@@ -125,7 +125,8 @@ class Session:
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
-        self.pending: Callable[[], bool] = lambda: False
+        # whether a rule may still fail: (active gate ids, ids of the assumed literals)
+        self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
         self._watchdog: threading.Timer | None = None
         left = self.deadline.left()
         if left is not None:
@@ -229,7 +230,11 @@ class Session:
         full = [*assumptions, *(off for i, off in self._off.items() if i not in active)]
         while True:
             r = self._check_once(full)
-            if isinstance(r, Sat) and self.refine is not None and self.pending():
+            if (
+                isinstance(r, Sat)
+                and self.refine is not None
+                and self.pending(active, {id(a) for a in assumptions})
+            ):
                 if self.refine(r.model, active):
                     continue
             if self.record:

@@ -101,6 +101,8 @@ class Always(Defined):
         self.points: list[Change] = []  # every change point in the window
         self.pending: list[Change] = []  # change points whose instance is not asserted yet
         self.seen: set[int] = set()  # ids of the queries already checked against it
+        # literals under which the counter's bounds alone keep the condition (None: never)
+        self.settled: list[z3.BoolRef] | None = None
 
 
 # A change whose window is wider than this is kept apart (unreported events, undated
@@ -740,6 +742,8 @@ class Timelines:
         keeps = (cond.max is None or top <= cond.max) and (cond.min is None or bottom >= cond.min)
         if keeps:
             self.add_world(sym.Implies(sym.And(*present), a.lit), [])
+            if all(isinstance(x, z3.BoolRef) for x in present):
+                a.settled = [x for x in present if isinstance(x, z3.BoolRef)]
             return
         inner_first, inner_last = a.start.hi, a.end.lo
         if inner_first > inner_last:
@@ -801,11 +805,18 @@ class Timelines:
     def open(self) -> bool:
         return self.beyond is not None and self.beyond.open
 
-    def pending(self) -> bool:
-        """Whether some rule may still be broken by a candidate world."""
+    def pending(self, active: set[int], assumed: set[int]) -> bool:
+        """Whether some rule in play may still be broken by a candidate world, when the
+        gates `active` are on and the literals (Python ids) `assumed` are true."""
         if any(tl.was_pending or tl.distinct_pending for tl in self.timelines.values()):
             return True
-        return any(a.pending or self.open for a in self.always_atoms)
+        for a in self.always_atoms:
+            if not (a.pending or self.open) or not (a.gates & active or 0 in a.gates):
+                continue
+            if a.settled and all(id(x) in assumed for x in a.settled):
+                continue  # the counter's bounds keep it whenever these reports are believed
+            return True
+        return False
 
     def refine(self, model: z3.ModelRef, active: set[int]) -> int:
         """Assert the instances of universals that the candidate world `model` breaks;
@@ -847,8 +858,8 @@ class Timelines:
         for atom in self.always_atoms:
             if not (atom.pending or self.open) or not (atom.gates & active or 0 in atom.gates):
                 continue
-            if not ev.bool(atom.lit):
-                continue
+            if not ev.bool(atom.lit) or (atom.settled and all(ev.bool(x) for x in atom.settled)):
+                continue  # (the counter's bounds keep it when those reports are believed)
             self.tick()
             cc = timeline_of(atom.tl)
             start, end = ev.int(atom.start.e), ev.int(atom.end.e)

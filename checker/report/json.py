@@ -133,7 +133,7 @@ def _z3_version() -> str:
         return "unknown"
 
 
-_VERDICT = {"enum": ["complied", "violated", "open", "pending", "unformalized"]}
+_VERDICT = {"enum": ["complied", "violated", "open", "pending", "unformalized", "unknown"]}
 _BECAUSE = {
     "type": "object",
     "required": ["report", "file", "line"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checker.results import Because, OpenExplanation, RunResult, ScenarioResult
 
-SHOWN = {"violated", "open", "pending", "complied"}
+SHOWN = {"violated", "open", "pending", "complied", "unknown"}
 
 
 def _where(b: Because) -> str:
@@ -73,6 +73,8 @@ def render_scenario(
                 lines.append(f"      because {_where(b)}")
             if p.note and not p.because:
                 lines.append(f"      {p.note}")
+        elif p.verdict == "unknown" and p.note:
+            lines.append(f"      {p.note}")
     for pid, per in sorted(s.by_reading_only.items()):
         lines.append(
             f"  {pid}  only in some readings: " + ", ".join(f"{v} under {r}" for r, v in per)
@@ -130,6 +132,7 @@ _MEANING = {
     "pending": "no compatible world breaches it, and in some it is not yet due",
     "open": "some compatible worlds keep it and others breach it",
     "unformalized": "it is not formalized, so it is never checked",
+    "unknown": "the checker could not decide it",
 }
 
 
@@ -170,7 +173,7 @@ def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[
             )
         lines.append("  the reports whose uncertainty decides it:")
         lines.extend(f"    {_where(b)}" for b in p.explanation.deciding)
-    if p.verdict == "unformalized" and p.note:
+    if p.verdict in ("unformalized", "unknown") and p.note:
         lines.append(f"  why: {p.note}")
     lines.append(f"scenario verdict: {scenario.verdict}")
     return "\n".join(lines) + "\n"
