@@ -140,6 +140,8 @@ class Session:
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
+        # the constants `sym` caches on the context refer back to it: let it go now
+        vars(self.ctx).pop("_checker_ints", None)
 
     # ---- assertions --------------------------------------------------------
 

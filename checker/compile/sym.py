@@ -39,9 +39,20 @@ def _is_int(x: object) -> bool:
 
 
 def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
-    if isinstance(x, int):
-        return z3.ArithRef(z3core.Z3_mk_int64(ctx.ref(), x, z3.IntSort(ctx).ast), ctx)
-    return x
+    """A whole number as a term of `ctx`, made once per context and value (the cache
+    lives on the context, and goes with it)."""
+    if not isinstance(x, int):
+        return x
+    cache: dict[int, z3.ArithRef] | None = getattr(ctx, "_checker_ints", None)
+    if cache is None:
+        cache = {}
+        ctx._checker_ints = cache  # type: ignore[attr-defined]
+        ctx._checker_int_sort = z3.IntSort(ctx)  # type: ignore[attr-defined]
+    got = cache.get(x)
+    if got is None:
+        sort = ctx._checker_int_sort  # type: ignore[attr-defined]
+        got = cache[x] = z3.ArithRef(z3core.Z3_mk_int64(ctx.ref(), x, sort.ast), ctx)
+    return got
 
 
 def is_const(x: object) -> bool:
@@ -174,6 +185,14 @@ def _cmp(fn: object, a: object, b: object) -> z3.BoolRef | None:
     return None
 
 
+def _int_cmp(fn: object, a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
+    """a OP b for terms known to be whole numbers (times, codes): no sort checks."""
+    ctx = a.ctx if isinstance(a, z3.ExprRef) else b.ctx  # type: ignore[union-attr]
+    ta = a.as_ast() if isinstance(a, z3.ExprRef) else _int(a, ctx).as_ast()
+    tb = b.as_ast() if isinstance(b, z3.ExprRef) else _int(b, ctx).as_ast()
+    return _bool(fn(ctx.ref(), ta, tb), ctx)  # type: ignore[operator]
+
+
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
         return bool(a <= b)
@@ -222,9 +241,9 @@ def t_le(a: Time, b: Time) -> Bool:
         return True
     if a.lo > b.hi:
         return False
-    if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
+    if a.e is b.e and isinstance(a.e, z3.ExprRef):
         return True
-    return _cmp(z3core.Z3_mk_le, a.e, b.e)
+    return _int_cmp(z3core.Z3_mk_le, a.e, b.e)
 
 
 def t_lt(a: Time, b: Time) -> Bool:
@@ -232,9 +251,9 @@ def t_lt(a: Time, b: Time) -> Bool:
         return True
     if a.lo >= b.hi:
         return False
-    if isinstance(a.e, z3.ExprRef) and isinstance(b.e, z3.ExprRef) and a.e.eq(b.e):
+    if a.e is b.e and isinstance(a.e, z3.ExprRef):
         return False
-    return _cmp(z3core.Z3_mk_lt, a.e, b.e)
+    return _int_cmp(z3core.Z3_mk_lt, a.e, b.e)
 
 
 def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:
@@ -262,10 +281,12 @@ def cat_in(c: Cat, allowed: frozenset[int]) -> Bool:
     if inside == c.dom:
         return True
     outside = c.dom - allowed
+    e = c.e
+    assert isinstance(e, z3.ArithRef)
     # whichever side is smaller makes the shorter disjunction
     if len(outside) < len(inside):
-        return Not(Or(*(Eq(c.e, i) for i in sorted(outside))))
-    return Or(*(Eq(c.e, i) for i in sorted(inside)))
+        return Not(Or(*(_int_cmp(z3core.Z3_mk_eq, e, i) for i in sorted(outside))))
+    return Or(*(_int_cmp(z3core.Z3_mk_eq, e, i) for i in sorted(inside)))
 
 
 def cat_eq(a: Cat, b: Cat) -> Bool:
