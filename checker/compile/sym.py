@@ -46,11 +46,11 @@ def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
     cache: dict[int, z3.ArithRef] | None = getattr(ctx, "_checker_ints", None)
     if cache is None:
         cache = {}
-        ctx._checker_ints = cache  # type: ignore[attr-defined]
-        ctx._checker_int_sort = z3.IntSort(ctx)  # type: ignore[attr-defined]
+        ctx._checker_ints = cache
+        ctx._checker_int_sort = z3.IntSort(ctx)
     got = cache.get(x)
     if got is None:
-        sort = ctx._checker_int_sort  # type: ignore[attr-defined]
+        sort = ctx._checker_int_sort
         got = cache[x] = z3.ArithRef(z3core.Z3_mk_int64(ctx.ref(), x, sort.ast), ctx)
     return got
 
