@@ -138,6 +138,8 @@ def _run_files(
         cache = TermsCache()
         for i, f in enumerate(files):
             results[i] = check_file(f, cache, opts)
+            if i == 0:
+                _settle()
             if progress:
                 progress(i + 1, total)
             if opts.exitfirst and _failed(results[i]):
@@ -169,9 +171,23 @@ _WORKER_CACHE: TermsCache | None = None
 
 def _check_in_worker(path: str, opts: CheckOptions) -> ScenarioResult | FileError | None:
     global _WORKER_CACHE
+    first = _WORKER_CACHE is None
     if _WORKER_CACHE is None:
         _WORKER_CACHE = TermsCache()
-    return check_file(Path(path), _WORKER_CACHE, opts)
+    result = check_file(Path(path), _WORKER_CACHE, opts)
+    if first:
+        _settle()
+    return result
+
+
+def _settle() -> None:
+    """After the first scenario: what is loaded by now (modules, the terms cache) lives
+    as long as the process, so Python's cycle collector stops walking it every time
+    it collects a scenario's garbage."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def check_file(

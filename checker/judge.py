@@ -29,6 +29,7 @@ from checker.results import Because, JointConflict, Mark, ProvisionResult, Readi
 from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Deadline, GaveUp, Session
 
 MAX_READINGS = 8
+MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the solver
 MAX_CONFLICTS = 8
 
 
@@ -112,6 +113,7 @@ class Judge:
             if c.fulfilled is not None:
                 self._formulas[(pid, "unfulfilled")] = sym.Not(c.fulfilled)
         self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
+        self._witnesses: list[z3.ModelRef] = []
 
     def _observations(self) -> None:
         """A state observation holds at some minute of its date (up to as_of)."""
@@ -125,6 +127,26 @@ class Judge:
             with self.states.collecting() as deps:
                 f = sym.Implies(w.lits[r.id], self.states.holds(r.cond, t))
             self.states.add_world(f, deps)
+
+    def release(self) -> None:
+        """Drop the solver session and the encoding now.
+
+        They refer to each other (hooks, owners, the solver's callbacks), so without
+        this they would wait for Python's cycle collector, which then pays for
+        walking them and for freeing the Z3 context at some later scenario."""
+        self.session.close()
+        self.session.refine = None
+        self.session.on_pop = _nothing
+        self.session.pending = _never
+        self.world.sink = None
+        self.states.tick = _nothing
+        self.states.timelines.clear()
+        self.states.always_atoms.clear()
+        self.compiled.clear()
+        self.compiled_by_id.clear()
+        self._formulas.clear()
+        self._gates.clear()
+        self._witnesses.clear()
 
     @contextmanager
     def scope(self) -> Iterator[None]:
@@ -160,12 +182,32 @@ class Judge:
         return lit
 
     def possible(self, pid: str, what: str, assumptions: Sequence[z3.BoolRef]) -> bool:
+        formula = self._formulas[(pid, what)]
+        if (
+            not isinstance(formula, bool)
+            and assumptions is self.report_lits
+            and not self.compiled_by_id[pid].deps
+            and any(self._shows(m, formula) for m in self._witnesses)
+        ):
+            return True  # a world already found (all reports believed) shows it
         q = self.question(pid, what)
         if q is False:
             return False
         if q is True:
             return self.sat(assumptions)
         return self.sat([*assumptions, q])
+
+    def _shows(self, model: z3.ModelRef, formula: z3.BoolRef) -> bool:
+        return bool(z3.is_true(model.eval(formula, model_completion=True)))
+
+    def _witness(self, assumptions: Sequence[z3.BoolRef]) -> None:
+        """Keep the model of a real world in which every report is believed: a question
+        about a provision whose formulas need no definitions under gates (events and
+        windows only) is answered by it when the formula holds there."""
+        lits = self.report_lits
+        if len(self._witnesses) < MAX_WITNESSES and len(assumptions) >= len(lits):
+            if all(a is b for a, b in zip(assumptions, lits, strict=False)):
+                self._witnesses.append(self.session.last_model())
 
     # ---- the two encodings of an open world ---------------------------------
 
@@ -183,8 +225,12 @@ class Judge:
         """Is there a compatible world where the assumptions hold? A give-up raises GaveUp;
         an open-world question the two encodings cannot settle raises Undecided."""
         if self.wild is None:
-            return self.session.sat(assumptions)
+            if self.session.sat(assumptions):
+                self._witness(assumptions)
+                return True
+            return False
         if self.session.sat(self.real(assumptions)):
+            self._witness(assumptions)
             return True
         if not self.session.sat(self.over(assumptions)):
             return False
@@ -588,7 +634,15 @@ def judge(
     try:
         return j.run()
     finally:
-        j.session.close()
+        j.release()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _never(active: set[int], assumed: set[int]) -> bool:
+    return False
 
 
 def _gave_up(scenario: Scenario, reason: str, began: float) -> ScenarioResult:

@@ -119,6 +119,7 @@ class Session:
         self._gate_id: dict[int, int] = {}
         self._off: dict[int, z3.BoolRef] = {}
         self._negations: dict[int, z3.BoolRef] = {}
+        self._last: Sat | None = None
         self._next_gate = 0
         self.depth = 0
         self._kept: list[object] = []  # rules of every world asserted inside the scope
@@ -222,7 +223,12 @@ class Session:
             return
         assert gate in self.gates, "a gate of a closed scope"
         off = self._off[gate]
-        self._assert(off if formula is False else z3.Or(off, formula))
+        if formula is False:
+            self._assert(off)
+            return
+        assert isinstance(formula, z3.BoolRef)
+        pair = (z3.Ast * 2)(off.as_ast(), formula.as_ast())
+        self._assert(z3.BoolRef(z3core.Z3_mk_or(self.ctx.ref(), 2, pair), self.ctx))
 
     # ---- questions -----------------------------------------------------------
 
@@ -281,7 +287,13 @@ class Session:
         r = self.check(assumptions)
         if isinstance(r, Unknown):
             raise GaveUp(r.reason)
+        self._last = r if isinstance(r, Sat) else None
         return isinstance(r, Sat)
+
+    def last_model(self) -> z3.ModelRef:
+        """The model of the last satisfiable answer of `sat` (before any other call)."""
+        assert self._last is not None
+        return self._last.model
 
     def minimal_core(
         self,
