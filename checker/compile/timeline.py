@@ -512,7 +512,8 @@ class Timelines:
         self._gated = []
         self._gate_lits = {0: None}
         for a in self.always_atoms:
-            a.pending = list(a.points) if len(a.points) > self.eager else []
+            lazy = len(a.points) > self.eager or a.settled is not None
+            a.pending = list(a.points) if lazy else []
             a.seen = set()
 
     def assert_gated(
@@ -685,6 +686,8 @@ class Timelines:
         n = self.fresh()
         lit = z3.Bool(f"always{n}:{cond.state}:{'/'.join(cond.key)}", self.world.ctx)
         a = Always(tl, cond, start, end, lit)
+        if tl.counter and self.bounds:
+            self._counter_bounds(a)
         with self.collecting() as deps:
             first = sym.Implies(sym.And(lit, sym.t_le(start, end)), tl.holds(cond, start))
             tau = self.world.time_var(f"when{n}", start.lo, end.hi)
@@ -696,15 +699,15 @@ class Timelines:
                 if sym.And(c.guard, sym.t_lt(start, c.slot.t), sym.t_le(c.slot.t, end)) is not False
             ]
             a.points = points
-            if len(points) <= self.eager:
+            # where the bounds settle it for the reports as given, the instances are
+            # needed only for subsets of them (proofs): asserted then, on demand
+            if len(points) <= self.eager and a.settled is None:
                 a.defs.extend(tl.always_instance(a, c) for c in points)
             else:
                 a.pending = list(points)
         a.deps = deps
         self.always_atoms.append(a)
         self.used(a)
-        if tl.counter and self.bounds:
-            self._counter_bounds(a)
         return lit
 
     def _counter_bounds(self, a: Always) -> None:

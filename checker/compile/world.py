@@ -9,6 +9,7 @@ that unsat cores map back to reports.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -181,9 +182,9 @@ class World:
         v = z3.Int(name, self.ctx)
         lo, hi = min(dom), max(dom)
         if len(dom) == hi - lo + 1:
-            self.add(sym.And(v >= lo, v <= hi))
+            self.add(sym.And(sym.Le(lo, v), sym.Le(v, hi)))
         else:
-            self.add(sym.Or(*(v == i for i in sorted(dom))))
+            self.add(sym.Or(*(sym.Eq(v, i) for i in sorted(dom))))
         return Cat(v, dom)
 
     def num_var(self, name: str, lo: float | None, hi: float | None, integer: bool) -> Num:
@@ -191,16 +192,16 @@ class World:
             return Num(int(lo) if integer else lo, lo, hi)
         v = z3.Int(name, self.ctx) if integer else z3.Real(name, self.ctx)
         if lo is not None:
-            self.add(v >= lo)
+            self.add(sym.Le(math.ceil(lo) if integer else lo, v))
         if hi is not None:
-            self.add(v <= hi)
+            self.add(sym.Le(v, math.floor(hi) if integer else hi))
         return Num(v, lo, hi)
 
     def time_var(self, name: str, lo: int, hi: int) -> Time:
         if lo == hi:
             return Time.const(lo)
         v = z3.Int(name, self.ctx)
-        self.add(sym.And(v >= lo, v <= hi))
+        self.add(sym.And(sym.Le(lo, v), sym.Le(v, hi)))
         return Time(v, lo, hi)
 
     def field_value(self, name: str, ft: FieldType, attrs: list[object]) -> Value:
