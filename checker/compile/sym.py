@@ -193,6 +193,16 @@ def _int_cmp(fn: object, a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolR
     return _bool(fn(ctx.ref(), ta, tb), ctx)  # type: ignore[operator]
 
 
+def int_le(a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
+    """a <= b for whole-number terms (no folding, no sort checks)."""
+    return _int_cmp(z3core.Z3_mk_le, a, b)
+
+
+def int_eq(a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
+    """a == b for whole-number terms (no folding, no sort checks)."""
+    return _int_cmp(z3core.Z3_mk_eq, a, b)
+
+
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
         return bool(a <= b)

@@ -182,9 +182,9 @@ class World:
         v = z3.Int(name, self.ctx)
         lo, hi = min(dom), max(dom)
         if len(dom) == hi - lo + 1:
-            self.add(sym.And(sym.Le(lo, v), sym.Le(v, hi)))
+            self.add(sym.And(sym.int_le(lo, v), sym.int_le(v, hi)))
         else:
-            self.add(sym.Or(*(sym.Eq(v, i) for i in sorted(dom))))
+            self.add(sym.Or(*(sym.int_eq(v, i) for i in sorted(dom))))
         return Cat(v, dom)
 
     def num_var(self, name: str, lo: float | None, hi: float | None, integer: bool) -> Num:
@@ -201,7 +201,7 @@ class World:
         if lo == hi:
             return Time.const(lo)
         v = z3.Int(name, self.ctx)
-        self.add(sym.And(sym.Le(lo, v), sym.Le(v, hi)))
+        self.add(sym.And(sym.int_le(lo, v), sym.int_le(v, hi)))
         return Time(v, lo, hi)
 
     def field_value(self, name: str, ft: FieldType, attrs: list[object]) -> Value:
