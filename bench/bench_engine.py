@@ -1,85 +1,165 @@
-"""Benchmark: seconds to judge one scenario of 10, 100 and 1,000 reports, end to end.
+"""Benchmark: one generated scenario of N reports judged in-process, per size, per workload.
 
-Half the reports have uncertain dates (a whole day), half exact minutes; they
-mix counters (rotations: deployments and withdrawals that keep the cap),
-categorical state changes (checkpoints), and events that forbid/each/require
-provisions look at; one shelling makes the ceasefire violated, so a proof is
-minimized too. The mandate-presence provision is violated by every withdrawal.
-Run: `.venv/bin/python bench/bench_engine.py [SIZES...]`. Prints one line per size.
+Workloads (generators in bench/workloads.py, against bench/bench-terms.yaml):
+
+  counters   deployments and withdrawals of the peacekeeping contingent under a
+             `maintain` cap: the counter timeline (sizes 50 100 200)
+  handovers  handovers of many districts with `was` holders and `one_of`
+             holders: categorical timelines and preconditions (50 100 200)
+  chain      K handovers of ONE district, overlapping 30-day windows, every
+             holder `one_of`; judge timeout 10 s: the worst case of ordering
+             (40 60 80)
+  mixed      the engine at scale: all of the above plus returns, releases,
+             establishments and one shelling (a violation, so one proof is
+             minimized); half the dates uncertain (10 100 1000; 10000 by hand)
+  open       `world: open` with absences and state observations: phantom
+             (unreported) events (10 30 100)
+
+Every size prints: the verdict; seconds for `check_file` (load, resolve,
+encode, solve), its CPU seconds, and the part before the judge's own clock
+(`result.duration`) starts, "setup": load, resolve, encode; milliseconds per
+report; the child process's wall seconds (start-up included); its peak memory;
+the solver calls; the seconds the `z3` binary takes for the same questions,
+and the ratio of ours to that. With `--runs N` the times are medians of N runs
+(a case whose first run takes over a minute runs once). A case past `--limit`
+is killed.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_engine.py                    # mixed 10 100 1000
+    .venv/bin/python bench/bench_engine.py counters 50 100 200 --runs 3
+    .venv/bin/python bench/bench_engine.py chain              # 40 60 80, --timeout 10
+    .venv/bin/python bench/bench_engine.py mixed 10000 --limit 600
+    .venv/bin/python bench/bench_engine.py open --python ../before/.venv/bin/python --repo ../before
 """
 
 from __future__ import annotations
 
-import random
+import statistics
 import sys
-import tempfile
-import time
-from datetime import date, timedelta
 from pathlib import Path
 
-from checker.api import CheckOptions, check_file
-from checker.resolve import TermsCache
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
+import workloads  # noqa: E402
 
-TERMS = Path(__file__).resolve().parent.parent / "tests" / "cases" / "mini-terms.yaml"
-START = date(2020, 11, 11)
+SIZES = {
+    "counters": [50, 100, 200],
+    "handovers": [50, 100, 200],
+    "chain": [40, 60, 80],
+    "mixed": [10, 100, 1000],
+    "open": [10, 30, 100],
+}
+TIMEOUT = {"chain": 10.0}  # judge seconds; the others keep the judge's default (60)
+WATCH = {"counters": "troops-cap", "mixed": "ceasefire"}
 
 
-FIXED = """\
-  - {id: aghdam, event: handover, place: aghdam, from: AM, to: AZ, date: 2020-11-20}
-  - {id: kalbajar, event: handover, place: kalbajar, from: AM, to: AZ, date: 2020-11-25}
-  - {id: main-force, event: deployment, actor: RU-peacekeepers, place: nk, troops: 1500, role: peacekeeping, time: 2020-11-10T12:00}
-  - {id: first-release, event: release, actor: AZ, place: nk, persons: 100, date: 2020-11-30}
-  - {id: breach, event: shelling, actor: unknown, place: nk, date: 2020-12-11}
-"""
+def measure(args, kind: str, n: int, folder: Path) -> dict:
+    """One size: judged `--runs` times (medians; one run if the first took over a minute),
+    then once more with the questions dumped, which the bare `z3` answers `--runs` times."""
+    path = workloads.write(kind, n, folder, seed=args.seed)
+    timeout = args.timeout if args.timeout is not None else TIMEOUT.get(kind)
+    runs = [harness.judge(args, [path], timeout=timeout)]
+    want = getattr(args, "runs", 1)
+    while runs[-1].ok and len(runs) < want and runs[0].proc.wall < 60:
+        runs.append(harness.judge(args, [path], timeout=timeout))
+    run = runs[0]
+    ok = all(r.ok for r in runs)
+    row: dict = {
+        "workload": kind,
+        "size": n,
+        "repo": args.repo,
+        "runs": len(runs),
+        "verdict": " / ".join(dict.fromkeys(r.verdict for r in runs)),
+        "seconds": statistics.median(r.seconds for r in runs) if ok else None,
+        "cpu": statistics.median(r.cpu for r in runs) if ok else None,
+        # load, resolve and encode: everything before the judge's own clock starts
+        "setup": statistics.median(r.seconds - r.judge_seconds for r in runs) if ok else None,
+        "process": statistics.median(r.proc.wall for r in runs) if ok else None,
+        "peak_mb": max(r.peak_mb for r in runs),
+        "checks": run.checks,
+        "z3": None,
+        "ratio": None,
+    }
+    if ok:
+        f = run.files[0]
+        row["reason"] = f.get("reason")
+        row["watch"] = f.get("provisions", {}).get(WATCH.get(kind, ""), "")
+    row["z3_skipped"] = args.no_z3 or not ok
+    if ok and not args.no_z3:
+        dump = folder / f"smt2-{kind}-{n}"
+        again = harness.judge(args, [path], timeout=timeout, dump=dump)
+        if again.ok:
+            bare = harness.bare_z3(args, dump, runs=len(runs))
+            row["z3"] = bare.seconds
+            row["z3_questions"] = bare.questions
+            row["z3_disagreements"] = bare.disagreements
+            if bare.seconds:
+                row["ratio"] = row["seconds"] / bare.seconds
+    return row
 
 
-def report(i: int, rng: random.Random) -> str:
-    day = START + timedelta(days=1 + rng.randrange(0, 1000))
-    when = (
-        f"date: {day}" if i % 2 else f"time: {day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+HEAD = ["reports", "verdict", "time", "cpu", "setup", "ms/report", "process", "peak MB"]
+HEAD += ["calls"]
+HEAD += ["bare z3", "ours/z3", "watched"]
+WIDTHS = [7, 12, 9, 9, 9, 9, 9, 7, 6, 9, 7, 9]
+
+
+def line(cells: list) -> str:
+    return "  ".join(str(c).rjust(w) for c, w in zip(cells, WIDTHS, strict=True))
+
+
+def show(r: dict, limit: float) -> str:
+    sec = r["seconds"]
+    z3 = "-" if r.get("z3_skipped") or sec is None else harness.secs(r["z3"], limit)
+    verdict = r["verdict"] + (f" ({r['reason']})" if r.get("reason") else "")
+    return line(
+        [
+            r["size"],
+            verdict,
+            harness.secs(sec, limit),
+            harness.secs(r["cpu"], limit) if sec is not None else "-",
+            harness.secs(r["setup"], limit) if sec is not None else "-",
+            "-" if sec is None else f"{1000 * sec / r['size']:.1f}",
+            harness.secs(r["process"], limit),
+            f"{r['peak_mb']:.0f}",
+            r["checks"] if sec is not None else "-",
+            z3,
+            "-" if r["ratio"] is None else f"{r['ratio']:.1f}",
+            r.get("watch", ""),
+        ]
     )
-    kind = rng.choices(
-        ["rotation-out", "rotation-in", "checkpoint", "return", "release", "establishment"],
-        weights=[20, 20, 10, 25, 20, 5],
-    )[0]
-    head = f"  - id: r{i}\n    {when}\n    source: bench\n"
-    if kind == "rotation-in":
-        body = "    event: deployment\n    actor: RU-peacekeepers\n    place: nk\n"
-        body += f"    troops: {rng.randrange(1, 10)}\n    role: peacekeeping\n"
-    elif kind == "rotation-out":
-        body = "    event: withdrawal\n    actor: RU-peacekeepers\n    place: armenia\n"
-        body += f"    troops: {rng.randrange(1, 10)}\n"
-    elif kind == "checkpoint":
-        body = "    event: checkpoint\n    actor: RU-peacekeepers\n    place: corridor\n"
-    elif kind == "return":
-        body = f"    event: return\n    place: nk\n    persons: {rng.randrange(1, 500)}\n"
-        body += "    supervised_by: UNHCR\n"
-    elif kind == "release":
-        body = f"    event: release\n    actor: AZ\n    place: nk\n    persons: {rng.randrange(1, 30)}\n"
-    else:
-        body = "    event: establishment\n    actor: RU\n    place: aghdam\n    facility: monitoring-centre\n"
-    return head + body
 
 
-def scenario(n: int, seed: int = 0) -> str:
-    """Five fixed reports (handovers, the main force, a release, one shelling) and n - 5 random ones."""
-    rng = random.Random(seed)
-    reports = FIXED + "".join(report(i, rng) for i in range(max(0, n - 5)))
-    return f"scenario:\n  id: bench-{n}\n  terms: {TERMS}\n  as_of: 2023-11-01\nreports:\n{reports}"
-
-
-def main(sizes: list[int]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+def main() -> None:
+    ap = harness.options(__doc__)
+    ap.add_argument("what", nargs="*", help="[WORKLOAD] [SIZES...] (default: mixed)")
+    ap.add_argument("--timeout", type=float, default=None, help="judge seconds per scenario")
+    ap.add_argument("--runs", type=int, default=1, help="runs per size; medians are printed")
+    args = ap.parse_args()
+    what = list(args.what)
+    kind = what.pop(0) if what and not what[0].isdigit() else "mixed"
+    if kind not in SIZES:
+        ap.error(f"unknown workload {kind!r}; one of {', '.join(SIZES)}")
+    sizes = [int(x) for x in what] or SIZES[kind]
+    print(f"{kind}: {harness.describe(args)}", flush=True)
+    print(line(HEAD), flush=True)
+    rows = []
+    with harness.workdir(args.keep) as folder:
         for n in sizes:
-            path = Path(tmp) / f"bench-{n}.yaml"
-            path.write_text(scenario(n), encoding="utf-8")
-            began = time.perf_counter()
-            result = check_file(path, TermsCache(), CheckOptions())
-            took = time.perf_counter() - began
-            verdict = getattr(result, "verdict", "error")
-            checks = getattr(result, "checks", 0)
-            print(f"{n:>6} reports  {took:8.2f} s  verdict {verdict}  solver checks {checks}")
+            row = measure(args, kind, n, folder)
+            harness.row_json(args, row)
+            rows.append(row)
+            print(show(row, args.limit), flush=True)
+    done = [r for r in rows if r["seconds"]]
+    if len(done) > 1:
+        first = done[0]
+        growth = ", ".join(
+            f"x{r['size'] / first['size']:g} reports: x{r['seconds'] / first['seconds']:.1f} time"
+            for r in done[1:]
+        )
+        print(f"growth from {first['size']} reports: {growth}")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10, 100, 1000])
+    main()

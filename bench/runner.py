@@ -1,0 +1,68 @@
+"""The child process of the benchmarks: judge scenario files in-process, print one JSON line.
+
+Run by the bench scripts with the interpreter being measured (`--python`), never
+by hand as a benchmark of its own:
+
+    PYTHON bench/runner.py --repo REPO [--timeout S] [--dump-smt2 DIR] FILE...
+
+It uses only API names that every version of the checker has
+(`checker.api.check_file`, `checker.api.CheckOptions`, `checker.judge.Options`,
+`checker.resolve.TermsCache`). Printed: per file the verdict, the provision
+verdicts, the solver calls (`checks`), the judge's own duration and the seconds
+`check_file` took (load, resolve, encode, solve); then the peak memory of this
+process in MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--timeout", type=float, default=None)
+    ap.add_argument("--dump-smt2", default=None)
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    sys.path.insert(0, str(Path(a.repo).resolve()))
+
+    import checker.api as api
+    import checker.judge as judge
+    from checker.resolve import TermsCache
+
+    fields = {} if a.timeout is None else {"timeout": a.timeout}
+    if a.dump_smt2:
+        fields["dump_smt2"] = Path(a.dump_smt2)
+    opts = api.CheckOptions(judge=judge.Options(**fields))
+    cache = TermsCache()
+    out = []
+    for f in a.files:
+        began, cpu = time.perf_counter(), time.process_time()
+        result = api.check_file(Path(f), cache, opts)
+        took = time.perf_counter() - began
+        row: dict[str, object] = {"file": f, "seconds": took, "cpu": time.process_time() - cpu}
+        verdict = getattr(result, "verdict", None)
+        if verdict is None:  # a FileError: the scenario is not valid input
+            diags = getattr(result, "diagnostics", None) or getattr(result, "problems", [])
+            row["verdict"] = "input-error"
+            row["error"] = "; ".join(str(d) for d in list(diags)[:3]) or repr(result)[:300]
+        else:
+            row["verdict"] = verdict
+            row["reason"] = getattr(result, "reason", None)
+            row["passed"] = bool(getattr(result, "passed", False))
+            row["checks"] = getattr(result, "checks", 0)
+            row["duration"] = getattr(result, "duration", None)
+            row["provisions"] = {p.id: p.verdict for p in getattr(result, "provisions", [])}
+        out.append(row)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"files": out, "peak_mb": peak_mb}))
+
+
+if __name__ == "__main__":
+    main()
