@@ -368,15 +368,20 @@ class Timeline:
         q = Query(Cat(v, dom), Time(tt, lo, t.hi))
         q.deps.append(base)
         assert q.time is not None
-        options: list[Bool] = [
-            sym.And(sym.Eq(tt, base.time.e), sym.Eq(v, base.value.e)),
-        ]
-        # the prefix's change is earlier than τ too (members may lie before it)
-        q.defs.append(sym.t_le(base.time, q.time))
+        # T is the latest minute among the prefix's change and the candidates that
+        # happened by τ; the value is that change's. Only inequalities between minutes:
+        # equalities between them would make the solver merge classes of terms.
+        # (Two changes of a key never share a minute, so "not earlier than T" singles
+        # out the one that attains it.)
+        q.defs.append(sym.t_le(base.time, q.time))  # the prefix's change is earlier than τ
+        attained: list[Bool] = [sym.t_le(q.time, base.time)]
+        q.defs.append(sym.Implies(attained[0], sym.Eq(v, base.value.e)))
         for c, p in before:
             q.defs.append(sym.Implies(p, sym.t_le(c.slot.t, q.time)))
-            options.append(sym.And(p, sym.Eq(tt, c.slot.t.e), sym.Eq(v, _cat(c.value).e)))
-        q.defs.append(sym.Or(*options))
+            last = sym.And(p, sym.t_le(q.time, c.slot.t))
+            attained.append(last)
+            q.defs.append(sym.Implies(last, sym.Eq(v, _cat(c.value).e)))
+        q.defs.append(sym.Or(*attained))
         return q
 
     def holds(self, cond: StateCond, t: Time, exclude: Slot | None = None) -> Bool:
