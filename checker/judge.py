@@ -114,6 +114,7 @@ class Judge:
                 self._formulas[(pid, "unfulfilled")] = sym.Not(c.fulfilled)
         self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
         self._witnesses: list[z3.ModelRef] = []
+        self._coherent = False
 
     def _observations(self) -> None:
         """A state observation holds at some minute of its date (up to as_of)."""
@@ -194,6 +195,8 @@ class Judge:
         if q is False:
             return False
         if q is True:
+            if assumptions is self.report_lits and self._coherent:
+                return True  # the reports are coherent: found at the first question
             return self.sat(assumptions)
         return self.sat([*assumptions, q])
 
@@ -276,7 +279,8 @@ class Judge:
 
     def _judge(self, result: ScenarioResult) -> None:
         lits = self.report_lits
-        if not self.sat(lits):
+        self._coherent = self.sat(lits)
+        if not self._coherent:
             result.verdict = "incoherent"
             result.conflicts = [tuple(self._because(c)) for c in self._conflicts()]
             result.readings = self._readings()
@@ -370,10 +374,56 @@ class Judge:
         if q is False:
             return []
         fixed = [] if q is True else [q]
+        single = self._single_proof(pid, fixed, lits)
+        if single is not None:
+            return single
         core, self._minimal = self.minimal(
             fixed, list(lits), absent_false=self.sc.world == "closed"
         )
         return core
+
+    def _single_proof(
+        self, pid: str, fixed: list[z3.BoolRef], lits: Sequence[z3.BoolRef]
+    ) -> list[z3.BoolRef] | None:
+        """The earliest report that alone forces the breach of a forbid/each provision
+        (None: none does, or another form).
+
+        A report alone forces it only if its own event is a culprit, so only the
+        culprits' reports are tried, in report order; with no report at all not
+        forcing it, a single one is a minimal proof, and the earliest such is the
+        canonical one (docs/semantics.md)."""
+        c = self.compiled_by_id[pid]
+        if c.provision.form not in ("forbid", "each"):
+            return None
+        closed = self.sc.world == "closed"
+        order = {lit.get_id(): i for i, lit in enumerate(lits)}
+        suspects = sorted(
+            {
+                self.world.lits[r.id].get_id()
+                for slot, _ in c.culprits()
+                for r in slot.reports
+                if self.world.lits[r.id].get_id() in order
+            },
+            key=order.__getitem__,
+        )
+        if not suspects:
+            return None
+        by_id = {lit.get_id(): lit for lit in lits}
+
+        def forced(chosen: list[z3.BoolRef]) -> bool:
+            rest = (
+                [self.session.negation(x) for x in lits if all(x is not y for y in chosen)]
+                if closed
+                else []
+            )
+            return not self.session.sat(self.over([*fixed, *chosen, *rest]))
+
+        if forced([]):
+            return []
+        for k in suspects[: self.opts.core_budget]:
+            if forced([by_id[k]]):
+                return [by_id[k]]
+        return None
 
     def _because(self, core: Sequence[z3.BoolRef]) -> list[Because]:
         out = []
