@@ -946,6 +946,11 @@ def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:
     return value in tl.world.index.test(tl.owner.ns(tl.state), cond.test)
 
 
+# A value read from a model; named at module level, where `int` and `bool`
+# are still the builtins and not _Eval's methods of the same names.
+_Value = int | bool
+
+
 class _Eval:
     """Values of terms in one model, memoized; read through the C API (z3's
     `model.eval` wraps every answer in Python objects, which cost 80 µs a term)."""
@@ -964,29 +969,29 @@ class _Eval:
     def bool(self, x: object) -> bool:
         if isinstance(x, bool):
             return x
-        assert isinstance(x, z3.ExprRef)
-        k = id(x)
-        got = self._memo.get(k)
-        if got is None:
-            raw = self._raw(x)
-            got = self._memo[k] = z3core.Z3_get_bool_value(self.ctx.ref(), raw) == z3.Z3_L_TRUE
-        return bool(got)
+        return bool(self._memoized(x, self._to_bool))
 
     def int(self, x: object) -> int:
         if isinstance(x, int):
             return x
+        return int(self._memoized(x, self._to_int))
+
+    def _memoized(self, x: object, convert: Callable[[object], _Value]) -> _Value:
         assert isinstance(x, z3.ExprRef)
         k = id(x)
         got = self._memo.get(k)
         if got is None:
-            raw = self._raw(x)
-            value = ctypes.c_int64()
-            if z3core.Z3_get_numeral_int64(self.ctx.ref(), raw, ctypes.byref(value)):
-                got = value.value
-            else:  # beyond 64 bits
-                got = int(z3core.Z3_get_numeral_string(self.ctx.ref(), raw))
-            self._memo[k] = got
-        return int(got)
+            got = self._memo[k] = convert(self._raw(x))
+        return got
+
+    def _to_bool(self, raw: object) -> _Value:
+        return bool(z3core.Z3_get_bool_value(self.ctx.ref(), raw) == z3.Z3_L_TRUE)
+
+    def _to_int(self, raw: object) -> _Value:
+        value = ctypes.c_int64()
+        if z3core.Z3_get_numeral_int64(self.ctx.ref(), raw, ctypes.byref(value)):
+            return value.value
+        return int(z3core.Z3_get_numeral_string(self.ctx.ref(), raw))  # beyond 64 bits
 
 
 class _Concrete:
