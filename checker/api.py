@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checker.answers import Deadline
 from checker.diagnostics import Diagnostic, Diagnostics, Severity
 from checker.judge import Options, judge
 from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
 from checker.results import FileError, Mismatch, RunResult, ScenarioResult
-from checker.solver import Deadline
 
 if TYPE_CHECKING:
     from checker.ir import Provision, Terms

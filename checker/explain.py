@@ -14,12 +14,12 @@ from collections.abc import Sequence
 import z3
 
 from checker import timeutil as tu
+from checker.answers import Sat
 from checker.compile import sym
 from checker.compile.sym import Cat, Num
 from checker.compile.world import Slot
 from checker.judge import Judge
 from checker.results import Because, Fact, OpenExplanation
-from checker.solver import Sat
 
 
 def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:

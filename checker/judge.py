@@ -18,6 +18,7 @@ from pathlib import Path
 
 import z3
 
+from checker.answers import Deadline, GaveUp
 from checker.compile import sym
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
@@ -26,9 +27,10 @@ from checker.compile.timeline import EAGER_INSTANCES, Defined, Timelines
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
-from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Deadline, GaveUp, Session
+from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Session
 
 MAX_READINGS = 8
+PARTITION_FROM = 2000  # reports; below it one solver call per question is quicker
 MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the solver
 MAX_CONFLICTS = 8
 
@@ -45,6 +47,9 @@ class Options:
     # the answers never depend on it (tests run with 0: everything on demand)
     eager_instances: int = EAGER_INSTANCES
     bounds: bool = True  # settle counter conditions from the ranges alone where they can
+    # from this many reports on, each question is answered part by part (independent
+    # unknowns in separate solver calls); the answers never depend on it (tests use 0)
+    partition_from: int | None = PARTITION_FROM
 
 
 UNDECIDED = (
@@ -70,7 +75,12 @@ class Judge:
         self.deadline = deadline or Deadline(self.opts.timeout)
         # a fresh context: nothing that ran before in this process can change an answer
         self.ctx = z3.Context()
-        self.session = Session(self.ctx, self.deadline, self.opts.rlimit, self.opts.memory_mb)
+        parted = self.opts.partition_from is not None and (
+            len(scenario.reports) >= self.opts.partition_from
+        )
+        self.session = Session(
+            self.ctx, self.deadline, self.opts.rlimit, self.opts.memory_mb, partition=parted
+        )
         self.session.record = self.opts.dump_smt2 is not None
         tick = self.deadline.check
         self.world: World = build_world(

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from checker.answers import GaveUp
 from checker.diagnostics import Diagnostics
 from checker.ir import Fixed, Provision, Scenario, Terms
 from checker.judge import Judge, Options, Undecided
-from checker.solver import GaveUp
 
 if TYPE_CHECKING:
     import z3

@@ -14,79 +14,17 @@ never an exception the caller does not expect.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import z3
 from z3 import z3core
 
+from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat
+from checker.partition import Parts
+
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
-
-
-class Sat:
-    """A satisfiable answer; the model is fetched from the solver only when asked for,
-    and only valid until the next call."""
-
-    def __init__(self, solver: z3.Solver) -> None:
-        self._solver = solver
-        self._model: z3.ModelRef | None = None
-
-    @property
-    def model(self) -> z3.ModelRef:
-        if self._model is None:
-            self._model = self._solver.model()
-        return self._model
-
-
-@dataclass(frozen=True)
-class Unsat:
-    pass
-
-
-@dataclass(frozen=True)
-class Unknown:
-    reason: str
-
-
-Result = Sat | Unsat | Unknown
-
-
-class GaveUp(Exception):
-    """Raised inside a judgement to stop it; carries the reason (which limit was reached)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _seconds(s: float) -> str:
-    return f"{s:g} s"
-
-
-class Deadline:
-    """One wall-clock budget for everything done for one scenario (None: no limit)."""
-
-    def __init__(self, seconds: float | None) -> None:
-        self.seconds = seconds
-        self.at = None if seconds is None else time.monotonic() + seconds
-
-    @property
-    def reason(self) -> str:
-        return f"time limit reached ({_seconds(self.seconds or 0)})"
-
-    def left(self) -> float | None:
-        return None if self.at is None else self.at - time.monotonic()
-
-    def expired(self) -> bool:
-        return self.at is not None and time.monotonic() >= self.at
-
-    def check(self) -> None:
-        """Stop the work (GaveUp) once the time is up."""
-        if self.at is not None and time.monotonic() >= self.at:
-            raise GaveUp(self.reason)
 
 
 class Session:
@@ -96,6 +34,7 @@ class Session:
         deadline: Deadline | None = None,
         rlimit: int | None = DEFAULT_RLIMIT,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
+        partition: bool = False,
     ) -> None:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
@@ -111,7 +50,7 @@ class Session:
         self.rlimit = rlimit
         self.memory_mb = memory_mb
         self.deadline = deadline or Deadline(None)
-        self.checks = 0
+        self._calls = 0
         self.record = False
         # with `record`: every assertion, scope and question in order, for `to_smt2`
         self._log: list[tuple[str, Any]] = []
@@ -128,6 +67,8 @@ class Session:
         self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
         # whether a rule may still fail: (active gate ids, ids of the assumed literals)
         self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
+        # a large world: each question answered part by part (checker/partition.py)
+        self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
         self._watchdog: threading.Timer | None = None
         left = self.deadline.left()
         if left is not None:
@@ -136,6 +77,11 @@ class Session:
             self._watchdog = threading.Timer(max(0.0, left), ctx.interrupt)
             self._watchdog.daemon = True
             self._watchdog.start()
+
+    @property
+    def checks(self) -> int:
+        """Solver calls so far (a partitioned world's calls are per part)."""
+        return self._calls + (self.parts.calls if self.parts is not None else 0)
 
     def close(self) -> None:
         if self._watchdog is not None:
@@ -157,11 +103,14 @@ class Session:
         if self.depth:
             self._kept.append(f)
         self._assert(f)
+        if self.parts is not None:
+            self.parts.add(z3.BoolVal(False, self.ctx) if f is False else f)
 
     def _assert(self, f: object) -> None:
         term = z3.BoolVal(False, self.ctx) if f is False else f
         assert isinstance(term, z3.BoolRef)
-        z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
+        if self.parts is None:  # a partitioned world asks its parts' own solvers
+            z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
         if self.record:
             self._log.append(("assert", term))
 
@@ -174,19 +123,23 @@ class Session:
         the next questions never carry them. Rules of every world found inside the
         scope (`add_one`) are asserted again after it."""
         assert self.depth == 0, "scopes do not nest"
-        self.solver.push()
+        if self.parts is None:
+            self.solver.push()
         self.depth = 1
         if self.record:
             self._log.append(("push", None))
 
     def pop(self) -> None:
-        self.solver.pop()
+        if self.parts is None:
+            self.solver.pop()
         self.depth = 0
         if self.record:
             self._log.append(("pop", None))
         self.gates.clear()
         self._gate_id.clear()
         self._off.clear()
+        if self.parts is not None:
+            self.parts.scope_closed()
         kept, self._kept = self._kept, []
         for f in kept:
             self._assert(f)
@@ -225,10 +178,14 @@ class Session:
         off = self._off[gate]
         if formula is False:
             self._assert(off)
+            if self.parts is not None:
+                self.parts.add_gated(gate, z3.BoolVal(False, self.ctx))
             return
         assert isinstance(formula, z3.BoolRef)
         pair = (z3.Ast * 2)(off.as_ast(), formula.as_ast())
         self._assert(z3.BoolRef(z3core.Z3_mk_or(self.ctx.ref(), 2, pair), self.ctx))
+        if self.parts is not None:
+            self.parts.add_gated(gate, formula)
 
     # ---- questions -----------------------------------------------------------
 
@@ -237,7 +194,10 @@ class Session:
         active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
         full = [*assumptions, *(off for i, off in self._off.items() if i not in active)]
         while True:
-            r = self._check_once(full)
+            if self.parts is not None:
+                r = self.parts.check(assumptions, active, self.gates)
+            else:
+                r = self._check_once(full)
             if (
                 isinstance(r, Sat)
                 and self.refine is not None
@@ -253,7 +213,7 @@ class Session:
             return r
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
-        self.checks += 1
+        self._calls += 1
         if self.deadline.expired():
             return Unknown(self.deadline.reason)
         arr = (z3.Ast * len(full))()

@@ -355,9 +355,13 @@ def test_concrete_world_verdicts_equal_direct_evaluation(world: World) -> None:
     if world.broken:
         assert not expected.coherent, "the generator broke a `was` rule"
 
-    # with the rules asserted up front, and with every rule instance left to be found
-    # on demand: the encoding's laziness never changes an answer
-    for opts in (CheckOptions(), CheckOptions(judge=Options(eager_instances=0, bounds=False))):
+    # with the rules asserted up front, with every rule instance left to be found on
+    # demand, and with the world judged part by part: no way of asking changes an answer
+    for opts in (
+        CheckOptions(),
+        CheckOptions(judge=Options(eager_instances=0, bounds=False)),
+        CheckOptions(judge=Options(partition_from=0, eager_instances=0, bounds=False)),
+    ):
         result = _check(text, opts)
         got = {p.id: p.verdict for p in result.provisions}
         note(f"engine: {result.verdict} {got} reason={result.reason}")

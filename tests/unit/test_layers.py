@@ -13,14 +13,14 @@ LAYER = {
     "yamlsource": 1, "models": 1,
     "load": 2,
     "ir": 3, "resolve": 3, "timeutil": 3,
-    "solver": 4, "compile": 4,
+    "answers": 4, "partition": 4, "solver": 4, "compile": 4,
     "judge": 5, "lint": 5, "explain": 5, "results": 5,
     "report": 6,
     "config": 7, "api": 7,
     "cli": 8, "__main__": 8,
 }  # fmt: skip
 # judge/lint/explain build question literals and read models; what they return holds no z3 objects
-Z3_ALLOWED = {"solver", "compile", "judge", "lint", "explain"}
+Z3_ALLOWED = {"answers", "partition", "solver", "compile", "judge", "lint", "explain"}
 
 
 def _modules() -> list[Path]:

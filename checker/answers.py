@@ -1,0 +1,79 @@
+"""Stage 4: the answers a solver call gives — typed, so that a give-up is a result —
+and the wall-clock limit every call of a scenario shares."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import z3
+
+
+class Sat:
+    """A satisfiable answer; the model is made only when asked for (from the solver, or
+    from the models of the parts of a partitioned world), and only valid until the
+    next call."""
+
+    def __init__(self, solver: z3.Solver | None, build: Callable[[], z3.ModelRef] | None = None):
+        self._solver = solver
+        self._build = build
+        self._model: z3.ModelRef | None = None
+
+    @property
+    def model(self) -> z3.ModelRef:
+        if self._model is None:
+            if self._build is not None:
+                self._model = self._build()
+            else:
+                assert self._solver is not None
+                self._model = self._solver.model()
+        return self._model
+
+
+@dataclass(frozen=True)
+class Unsat:
+    pass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+
+
+Result = Sat | Unsat | Unknown
+
+
+class GaveUp(Exception):
+    """Raised inside a judgement to stop it; carries the reason (which limit was reached)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _seconds(s: float) -> str:
+    return f"{s:g} s"
+
+
+class Deadline:
+    """One wall-clock budget for everything done for one scenario (None: no limit)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    @property
+    def reason(self) -> str:
+        return f"time limit reached ({_seconds(self.seconds or 0)})"
+
+    def left(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def expired(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def check(self) -> None:
+        """Stop the work (GaveUp) once the time is up."""
+        if self.at is not None and time.monotonic() >= self.at:
+            raise GaveUp(self.reason)

@@ -1,0 +1,437 @@
+"""Stage 4: the independent parts of a large world, found from its formulas.
+
+Reports about different places and actors often share no unknown at all: the
+holders of one district and the times of its handovers never meet those of
+another. One solver over all of them is exact but slow — every conflict in one
+part undoes the search in the others, so 10,000 reports over many districts
+took Z3 over 30 s where each district alone takes milliseconds. A conjunction
+of formulas over disjoint unknowns is satisfiable exactly when each part is,
+and a model of the whole is the union of the parts' models; so a question is
+answered by solving each part that it or its assumptions touch, on its own.
+
+The parts are the classes of a union-find over the uninterpreted constants of
+the world's formulas (the rules of every world, asserted without a gate),
+grown as formulas arrive. A question's gated formulas do not join parts for
+good: each conjunct of one joins the parts it touches for that question only.
+Nothing here decides what an answer is — it only decides which formulas are
+handed to which solver call, so the answers are those of the one big call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import z3
+from z3 import z3core
+
+from checker.answers import Deadline, Result, Sat, Unknown, Unsat
+
+
+def _raw(fn: object) -> object:
+    """The ctypes function behind a z3core wrapper: the wrapper checks Z3's error code
+    after every call, which doubles the cost of a walk over every node of the world.
+    These getters never fail on a live term."""
+    return fn.__defaults__[0].f  # type: ignore[attr-defined]
+
+
+_kind = _raw(z3core.Z3_get_ast_kind)
+_nargs = _raw(z3core.Z3_get_app_num_args)
+_arg = _raw(z3core.Z3_get_app_arg)
+_decl = _raw(z3core.Z3_get_app_decl)
+_decl_kind = _raw(z3core.Z3_get_decl_kind)
+_num_consts = _raw(z3core.Z3_model_get_num_consts)
+_const_decl = _raw(z3core.Z3_model_get_const_decl)
+_const_interp = _raw(z3core.Z3_model_get_const_interp)
+_add_interp = _raw(z3core.Z3_add_const_interp)
+_APP = z3.Z3_APP_AST
+_NOT = z3.Z3_OP_NOT
+_UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
+GROUND = -1  # the part of the formulas without unknowns (such as `false`)
+PART_BATCH = 400  # formulas of small independent parts asked in one call
+
+
+class Partition:
+    """Union-find over the constants of the world's formulas, and each part's formulas."""
+
+    def __init__(self, ctx: z3.Context) -> None:
+        self.ctx = ctx
+        self._c = ctx.ref()
+        # node (by address; the solver keeps every asserted node alive) -> an element of
+        # the union-find below it (a constant's address), or GROUND when it has none
+        self._rep: dict[int, int] = {}
+        self._parent: dict[int, int] = {}
+        self.formulas: dict[int, list[z3.BoolRef]] = {}
+        self.version: dict[int, int] = {}  # bumped whenever a part gains formulas
+        self._clock = 0
+
+    def find(self, x: int) -> int:
+        parent = self._parent
+        root = x
+        while (up := parent.get(root)) is not None:
+            root = up
+        while x != root:  # path compression
+            up = parent[x]
+            parent[x] = root
+            x = up
+        return root
+
+    def _union(self, a: int, b: int) -> int:
+        """Join the parts of roots `a` and `b`; their formulas go to the surviving root."""
+        if a == b:
+            return a
+        fa = self.formulas.get(a, [])
+        fb = self.formulas.get(b, [])
+        if len(fa) < len(fb):
+            a, b, fa, fb = b, a, fb, fa
+        self._parent[b] = a
+        fa.extend(fb)
+        self.formulas[a] = fa
+        self.formulas.pop(b, None)
+        self.version.pop(b, None)
+        self._bump(a)
+        return a
+
+    def _bump(self, root: int) -> None:
+        self._clock += 1
+        self.version[root] = self._clock
+
+    def add(self, f: z3.BoolRef) -> None:
+        """A formula of every world: its constants join one part, which gains it."""
+        rep = self._walk(f.as_ast())
+        root = GROUND if rep == GROUND else self.find(rep)
+        self.formulas.setdefault(root, []).append(f)
+        self._bump(root)
+
+    def _walk(self, top: object) -> int:
+        """The union-find element of a term, joining all constants below it (post-order,
+        iterative: terms can be deeper than Python's recursion)."""
+        rep_of = self._rep
+        c = self._c
+        key = top.value  # type: ignore[attr-defined]
+        if key in rep_of:
+            return rep_of[key]
+        stack: list[tuple[object, list[object] | None]] = [(top, None)]
+        while stack:
+            node, kids = stack.pop()
+            k = node.value  # type: ignore[attr-defined]
+            if kids is None:
+                if k in rep_of:
+                    continue
+                if _kind(c, node) != _APP:  # type: ignore[operator]
+                    rep_of[k] = GROUND  # numerals (and no quantifiers are made)
+                    continue
+                n = _nargs(c, node)  # type: ignore[operator]
+                if n == 0:
+                    uninterpreted = _decl_kind(c, _decl(c, node)) == _UNINTERPRETED  # type: ignore[operator]
+                    rep_of[k] = k if uninterpreted else GROUND
+                    continue
+                children = [_arg(c, node, i) for i in range(n)]  # type: ignore[operator]
+                stack.append((node, children))
+                stack.extend((ch, None) for ch in children if ch.value not in rep_of)
+                continue
+            rep = GROUND
+            for ch in kids:
+                r = rep_of[ch.value]  # type: ignore[attr-defined]
+                if r == GROUND:
+                    continue
+                r = self.find(r)
+                rep = r if rep == GROUND else self._union(rep, r)
+            rep_of[k] = rep
+        return rep_of[key]
+
+    def touched(self, f: z3.BoolRef) -> set[int]:
+        """The parts a formula of a question touches, without joining them for good;
+        a constant no rule of the world mentions is a part of its own."""
+        out: set[int] = set()
+        rep_of = self._rep
+        c = self._c
+        seen: set[int] = set()
+        stack: list[object] = [f.as_ast()]
+        while stack:
+            node = stack.pop()
+            k = node.value  # type: ignore[attr-defined]
+            if k in seen:
+                continue
+            seen.add(k)
+            r = rep_of.get(k)
+            if r is not None:
+                if r != GROUND:
+                    out.add(self.find(r))
+                continue
+            if _kind(c, node) != _APP:  # type: ignore[operator]
+                continue
+            n = _nargs(c, node)  # type: ignore[operator]
+            if n == 0:
+                if _decl_kind(c, _decl(c, node)) == _UNINTERPRETED:  # type: ignore[operator]
+                    out.add(self.find(k))
+                continue
+            stack.extend(_arg(c, node, i) for i in range(n))  # type: ignore[operator]
+        return out
+
+    def literal(self, lit: z3.BoolRef) -> tuple[int, bool]:
+        """The constant of an assumed literal (its address) and whether it is negated."""
+        c = self._c
+        ast = lit.as_ast()
+        if _decl_kind(c, _decl(c, ast)) == _NOT:  # type: ignore[operator]
+            return _arg(c, ast, 0).value, True  # type: ignore[operator]
+        return ast.value, False
+
+    def parts(self) -> Iterator[int]:
+        return iter(self.formulas)
+
+
+class Parts:
+    """Questions answered part by part: the session's formulas of every world go to
+    `world` (a `Partition`), each gated formula's conjuncts to `gated`; `check` asks
+    one solver call per part (small parts together) and keeps what it learnt."""
+
+    def __init__(
+        self,
+        ctx: z3.Context,
+        deadline: Deadline,
+        rlimit: int | None,
+        reason: Callable[[str], str],
+    ) -> None:
+        self.ctx = ctx
+        self.world = Partition(ctx)
+        self.deadline = deadline
+        self.rlimit = rlimit
+        self.reason = reason  # a solver's "reason unknown", in the user's terms
+        self.calls = 0
+        self.gated: dict[int, list[tuple[z3.BoolRef, set[int]]]] = {}
+        self.solved: dict[tuple[object, ...], z3.ModelRef] = {}  # parts known satisfiable
+        self.question_solvers: dict[tuple[object, ...], z3.Solver] = {}
+        self.lits: dict[int, tuple[z3.BoolRef, int, int]] = {}
+
+    def add(self, f: z3.BoolRef) -> None:
+        """A formula of every world."""
+        self.world.add(f)
+
+    def add_gated(self, gate: int, formula: z3.BoolRef) -> None:
+        """A question's formula: each conjunct joins only the parts it touches, and only
+        while the question is asked."""
+        held = self.gated.setdefault(gate, [])
+        for c in conjuncts(formula):
+            held.append((c, self.world.touched(c)))
+
+    def scope_closed(self) -> None:
+        """The questions' formulas are gone; what is known of the world's parts stays."""
+        self.gated.clear()
+        self.solved = {k: m for k, m in self.solved.items() if not k[1]}
+        self.question_solvers.clear()
+
+    def _literal(self, a: z3.BoolRef) -> tuple[int, int]:
+        """(part element, signed key) of an assumed literal, found once per literal."""
+        got = self.lits.get(id(a))
+        if got is None:
+            atom, negated = self.world.literal(a)
+            # the literal itself is kept with its entry, so its id is never reused
+            got = self.lits[id(a)] = (a, atom, atom * 2 + int(negated))
+        return got[1], got[2]
+
+    def check(
+        self,
+        assumptions: Sequence[z3.BoolRef],
+        active: set[int],
+        gates: dict[int, z3.BoolRef],
+    ) -> Result:
+        """Satisfiable exactly when every part is, each with its assumptions and the
+        question's conjuncts that touch it (a conjunct touching several parts joins
+        them for this call). Parts already solved under the same assumptions keep
+        their models; the answer's model is the union of the parts' models."""
+        p = self.world
+        lits: dict[int, list[z3.BoolRef]] = {}
+        signs: dict[int, list[int]] = {}
+        gate_lits = {id(gates[g]) for g in active}
+        for a in assumptions:
+            if id(a) in gate_lits:
+                continue
+            atom, sign = self._literal(a)
+            r = p.find(atom)
+            lits.setdefault(r, []).append(a)
+            signs.setdefault(r, []).append(sign)
+        # the parts a question's conjuncts join, for this call only
+        join: dict[int, int] = {}
+
+        def top(x: int) -> int:
+            while (up := join.get(x)) is not None:
+                x = up
+            return x
+
+        conj: list[tuple[z3.BoolRef, list[int]]] = []
+        for g in sorted(active):
+            for c, touched in self.gated.get(g, ()):
+                # a conjunct without unknowns (`false`) is a part of its own
+                rs = sorted({p.find(r) for r in touched}) or [GROUND]
+                conj.append((c, rs))
+                first = top(rs[0])
+                for r in rs[1:]:
+                    other = top(r)
+                    if other != first:
+                        join[other] = first
+        joined: dict[int, tuple[list[int], list[z3.BoolRef]]] = {}
+        for c, rs in conj:
+            joined.setdefault(top(rs[0]), ([], []))[1].append(c)
+            for r in rs:
+                joined[top(r)][0].append(r)
+        todo: list[tuple[tuple[object, ...], list[int], list[z3.BoolRef]]] = []
+        models: list[z3.ModelRef] = []
+        for roots, cs in joined.values():
+            rs = sorted(set(roots))
+            key: tuple[object, ...] = (
+                tuple((r, p.version.get(r, 0)) for r in rs),
+                tuple(c.get_id() for c in cs),
+                tuple(sorted(x for r in rs for x in signs.get(r, ()))),
+            )
+            todo.append((key, rs, cs))
+        inside = {r for roots, _ in joined.values() for r in roots}
+        version = p.version
+        for r in {*p.formulas, *lits}:
+            if r in inside:
+                continue
+            key = (
+                ((r, version.get(r, 0)),),
+                (),
+                tuple(sorted(signs.get(r, ()))),
+            )
+            known = self.solved.get(key)
+            if known is None:
+                todo.append((key, [r], []))
+            else:
+                models.append(known)
+        # small parts share a solver call (each call has a fixed cost); a part with a
+        # question's formulas gets its own solver, kept for the scope's next calls
+        batch: list[tuple[tuple[object, ...], list[int], list[z3.BoolRef]]] = []
+        size = 0
+        for item in todo:
+            key, rs, cs = item
+            n = sum(len(p.formulas.get(r, ())) for r in rs)
+            if cs:
+                got = self._solve_question_part(
+                    key, rs, cs, [a for r in rs for a in lits.get(r, ())]
+                )
+            elif n >= PART_BATCH:
+                got = self._solve_part([item], lits)
+            else:
+                batch.append(item)
+                size += n
+                if size < PART_BATCH:
+                    continue
+                got = self._solve_part(batch, lits)
+                batch, size = [], 0
+            if not isinstance(got, z3.ModelRef):
+                return got
+            models.append(got)
+        if batch:
+            got = self._solve_part(batch, lits)
+            if not isinstance(got, z3.ModelRef):
+                return got
+            models.append(got)
+        return Sat(None, lambda: merged_model(self.ctx, models))
+
+    def _new_subsolver(self) -> z3.Solver:
+        sub = z3.SimpleSolver(ctx=self.ctx)
+        sub.set("random_seed", 0)
+        if self.rlimit:
+            sub.set("rlimit", self.rlimit)
+        return sub
+
+    def _solve_part(
+        self,
+        items: list[tuple[tuple[object, ...], list[int], list[z3.BoolRef]]],
+        lits: dict[int, list[z3.BoolRef]],
+    ) -> z3.ModelRef | Unsat | Unknown:
+        """One solver call for independent parts of the world; each keeps the model."""
+        p = self.world
+        sub = self._new_subsolver()
+        ref = self.ctx.ref()
+        for _, rs, _ in items:
+            for r in rs:
+                for f in p.formulas.get(r, ()):
+                    z3core.Z3_solver_assert(ref, sub.solver, f.as_ast())
+        got = self._ask_part(sub, [a for _, rs, _ in items for r in rs for a in lits.get(r, ())])
+        if isinstance(got, z3.ModelRef):
+            for key, _, _ in items:
+                self.solved[key] = got
+        return got
+
+    def _solve_question_part(
+        self,
+        key: tuple[object, ...],
+        roots: list[int],
+        conj: list[z3.BoolRef],
+        assumed: list[z3.BoolRef],
+    ) -> z3.ModelRef | Unsat | Unknown:
+        """The parts a question joins, with its conjuncts: a solver kept per set of parts
+        and conjuncts while the scope lasts (the proofs ask it again and again with other
+        reports assumed)."""
+        p = self.world
+        known = self.solved.get(key)
+        if known is not None:
+            return known
+        held = key[:2]
+        sub = self.question_solvers.get(held)
+        if sub is None:
+            sub = self.question_solvers[held] = self._new_subsolver()
+            ref = self.ctx.ref()
+            for r in roots:
+                for f in p.formulas.get(r, ()):
+                    z3core.Z3_solver_assert(ref, sub.solver, f.as_ast())
+            for c in conj:
+                z3core.Z3_solver_assert(ref, sub.solver, c.as_ast())
+        got = self._ask_part(sub, assumed)
+        if isinstance(got, z3.ModelRef):
+            self.solved[key] = got
+        return got
+
+    def _ask_part(self, sub: z3.Solver, assumed: list[z3.BoolRef]) -> z3.ModelRef | Unsat | Unknown:
+        self.calls += 1
+        if self.deadline.expired():
+            return Unknown(self.deadline.reason)
+        left = self.deadline.left()
+        if left is not None:
+            sub.set("timeout", max(1, int(left * 1000)))
+        arr = (z3.Ast * len(assumed))()
+        for i, a in enumerate(assumed):
+            arr[i] = a.as_ast()
+        try:
+            answer = z3core.Z3_solver_check_assumptions(
+                self.ctx.ref(), sub.solver, len(assumed), arr
+            )
+        except z3.Z3Exception as e:
+            return Unknown(self.reason(str(e)))
+        if answer == z3.Z3_L_FALSE:
+            return Unsat()
+        if answer != z3.Z3_L_TRUE:
+            return Unknown(self.reason(sub.reason_unknown()))
+        return sub.model()
+
+
+def conjuncts(f: z3.BoolRef) -> list[z3.BoolRef]:
+    """The top-level conjuncts of `f` (each may touch other parts)."""
+    out: list[z3.BoolRef] = []
+    stack = [f]
+    while stack:
+        g = stack.pop()
+        if z3.is_and(g):
+            stack.extend(g.children())
+        else:
+            out.append(g)
+    return out
+
+
+def merged_model(ctx: z3.Context, models: list[z3.ModelRef]) -> z3.ModelRef:
+    """One model with every constant of the parts' models (the parts share none)."""
+    ref = ctx.ref()
+    out = z3.ModelRef(z3core.Z3_mk_model(ref), ctx)
+    into = out.model
+    seen: set[int] = set()
+    for sub in models:
+        if id(sub) in seen:
+            continue
+        seen.add(id(sub))
+        m = sub.model
+        for i in range(_num_consts(ref, m)):  # type: ignore[operator]
+            decl = _const_decl(ref, m, i)  # type: ignore[operator]
+            _add_interp(ref, into, decl, _const_interp(ref, m, decl))  # type: ignore[operator]
+    return out
