@@ -21,7 +21,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A region of a file, 1-based lines and columns; end is exclusive."""
+    """A region of a file, 1-based lines and columns; end is exclusive. Line 0 is the file
+    (or directory) as a whole: a problem with the entry itself, shown as `path: message`."""
 
     file: str
     line: int = 1
@@ -30,6 +31,8 @@ class Span:
     end_column: int | None = None
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
         return f"{self.file}:{self.line}:{self.column}"
 
 

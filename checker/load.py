@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.models import ScenarioFile, TermsFile
+from checker.untrusted import safe_start
 from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
 
 M = TypeVar("M", bound=BaseModel)
@@ -202,14 +203,20 @@ def _check_repeated_ids(doc: YamlDoc, diags: Diagnostics, lists: tuple[str, ...]
                     seen[ident] = index
 
 
-def display_path(path: Path | str) -> str:
+def display_path(path: Path | str, *, follow: bool = True) -> str:
     """How a file is named in diagnostics and reports: relative to the working
-    directory when below it (as users type paths), else as given."""
+    directory when below it (as users type paths), else as given; `./` before a
+    name that starts with neither a letter, a digit, `_`, `.` nor `/`, so that
+    a file name cannot begin a line of output with a command (`::error`).
+
+    `follow=False` names a symbolic link itself, not what it points to (for a
+    problem with the link)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+        real = p.resolve() if follow else p.parent.resolve() / p.name
+        return safe_start(str(real.relative_to(Path.cwd().resolve())))
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link loop on the way
+        return safe_start(str(p))
 
 
 def load_terms(

@@ -12,7 +12,7 @@ A finding is something a reader must look at, located in a file:
 - each expectation mismatch, at its place in `expect`; a scenario without
   `expect` whose verdict is not `consistent` (it fails, SPEC §4.4);
 - each set of reports that cannot all be true (`incoherent`);
-- a scenario the solver gave up on;
+- a scenario the solver gave up on, or whose worker died;
 - input errors (files that could not be judged) — listed by `github` and
   `sarif`; `compact`, like `text`, leaves them to the diagnostics on stderr.
 """
@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.diagnostics import Span
-from checker.report.text import summary_line
+from checker.report.text import summary_line, why_unknown
 from checker.results import Because, ProvisionResult, RunResult, ScenarioResult
+from checker.untrusted import shown
 
 # kinds of finding
 VIOLATED = "violated"
@@ -251,8 +252,8 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 column=col,
                 verdict="unknown",
                 subject=s.id,
-                message=f"solver gave up: {s.reason or 'no reason given'}",
-                title=f"{s.id}: solver gave up",
+                message=why_unknown(s),
+                title=f"{s.id}: {why_unknown(s).split(':')[0]}",
                 scenario=s,
                 rule="unknown",
             )
@@ -310,6 +311,8 @@ def one_line(text: str) -> str:
 
 
 def render_compact(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
-    lines = [compact_line(f) for f in findings(run, quiet=quiet, inputs=False)]
+    # whitespace in a finding's text is folded into single spaces first, then what is left
+    # of the input escaped
+    lines = [shown(compact_line(f)) for f in findings(run, quiet=quiet, inputs=False)]
     lines.append(summary_line(run))
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """The `github` format: GitHub Actions workflow commands, then the text report.
 
 Each finding (see `compact`) becomes `::error file=F,line=L,col=C,title=T::message`
-(`::warning` for a `binding: false` provision and a solver that gave up), with
-GitHub's escaping. When `$GITHUB_STEP_SUMMARY` names a file, the `markdown`
+(`::warning` for a `binding: false` provision and a solver that gave up), encoded as
+workflow commands require (`%25`, `%0D`, `%0A`, and in properties `%3A`, `%2C`); any
+other control character of the input is escaped (`\\x1b`). When `$GITHUB_STEP_SUMMARY` names a file, the `markdown`
 summary is appended to it (the job's summary page).
 """
 
@@ -16,12 +17,15 @@ from checker.report.compact import Finding, findings
 from checker.report.markdown import render_markdown
 from checker.report.text import render_text
 from checker.results import RunResult
+from checker.untrusted import shown
 
 SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def escape_data(text: str) -> str:
-    """A command's message: `%`, CR and LF escaped (as the Actions toolkit does)."""
+    """A command's message: `%`, CR and LF encoded (as the Actions toolkit does), every other
+    control character escaped (`\\x1b`), so that it stays one command, shown as written."""
+    text = shown(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

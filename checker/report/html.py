@@ -8,8 +8,9 @@ from html import escape
 from typing import Any
 
 from checker import __version__
-from checker.report.text import summary_line
+from checker.report.text import summary_line, why_unknown
 from checker.results import Mark, RunResult, ScenarioResult
+from checker.untrusted import clean
 
 COLORS = {
     "violated": "#c62828",
@@ -88,7 +89,7 @@ def _scenario(s: ScenarioResult) -> str:
     if s.title:
         out.append(f"<p>{escape(s.title)}</p>")
     if s.reason:
-        out.append(f"<p>solver gave up: {escape(s.reason)}</p>")
+        out.append(f"<p>{escape(why_unknown(s))}</p>")
     for m in s.mismatches:
         out.append(
             f"<p><b>expected</b> {escape(m.what)} {escape(m.expected)}, got {_verdict(m.actual)}</p>"
@@ -124,6 +125,7 @@ def _scenario(s: ScenarioResult) -> str:
 
 
 def render_html(run: RunResult, **_: Any) -> str:
+    run = clean(run)
     body = "\n".join(_scenario(s) for s in run.scenarios)
     errors = "".join(f"<li>{escape(d.render())}</li>" for e in run.errors for d in e.diagnostics)
     return (

@@ -8,6 +8,7 @@ from typing import Any
 
 from checker import __version__
 from checker.results import Because, RunResult, ScenarioResult
+from checker.untrusted import clean
 
 SCHEMA_ID = "checker-report/1"
 
@@ -92,6 +93,7 @@ def scenario_json(s: ScenarioResult) -> dict[str, Any]:
 
 
 def render_json(run: RunResult, **_: Any) -> str:
+    run = clean(run)
     doc = {
         "schema": SCHEMA_ID,
         "tool": {

@@ -3,7 +3,7 @@
 `<testsuites>` holds one `<testsuite name="checker">`; each scenario is a
 `<testcase name=ID classname=PATH.DOTTED file=PATH>`: a failing one carries a
 `<failure>` (its expectation mismatches, or "verdict X, no expect"), one the
-solver gave up on an `<error>`; each file that could not be judged is a test
+solver gave up on (or whose worker died) an `<error>`; each file that could not be judged is a test
 case with an `<error>`. The scenario's text report is its `<system-out>`.
 Times are seconds rounded to the millisecond; nothing else varies.
 """
@@ -15,8 +15,9 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import Any
 
-from checker.report.text import render_scenario
+from checker.report.text import render_scenario, why_unknown
 from checker.results import FileError, RunResult, ScenarioResult
+from checker.untrusted import clean
 
 SUITE = "checker"
 
@@ -70,9 +71,7 @@ def _scenario_case(s: ScenarioResult, verbose: bool, quiet: bool) -> ET.Element:
         case.set("line", str(s.span.line))
     report = "\n".join(render_scenario(s, verbose=verbose)) + "\n"
     if s.verdict == "unknown":
-        err = ET.SubElement(
-            case, "error", {"message": f"solver gave up: {s.reason or 'no reason given'}"}
-        )
+        err = ET.SubElement(case, "error", {"message": why_unknown(s)})
         err.set("type", "unknown")
         err.text = report
     elif not s.passed:
@@ -102,6 +101,7 @@ def _error_case(e: FileError) -> ET.Element:
 
 
 def render_junit(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+    run = clean(run)
     total = sum(s.duration for s in run.scenarios)
     counts = {
         "tests": str(len(run.scenarios) + len(run.errors)),

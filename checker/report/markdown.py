@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.report.text import summary_line
+from checker.report.text import summary_line, why_unknown
 from checker.results import RunResult, ScenarioResult
+from checker.untrusted import clean
 
 HEADER = "| scenario | verdict | result | violated provisions |"
 RULE = "|---|---|---|---|"
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: one line; pipes, backslashes and HTML escaped."""
+    """Text safe inside a table cell: one line; pipes, backslashes, brackets (no link or image
+    can be made of input) and HTML escaped."""
     text = " ".join(text.split())
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -59,6 +61,7 @@ def totals_line(run: RunResult) -> str:
 
 def render_markdown(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
     """`quiet` keeps only the rows of scenarios that did not pass."""
+    run = clean(run)
     lines = [f"## checker: {summary_line(run)}", ""]
     rows = [s for s in run.scenarios if not (quiet and s.passed and s.verdict != "unknown")]
     if rows:
@@ -69,7 +72,7 @@ def render_markdown(run: RunResult, *, verbose: bool = False, quiet: bool = Fals
         lines += ["### Not passed", ""]
         for s in failed:
             if s.verdict == "unknown":
-                why = [f"solver gave up: {s.reason or 'no reason given'}"]
+                why = [why_unknown(s)]
             elif s.mismatches:
                 why = [
                     f"expected {'verdict' if m.what == 'verdict' else code(m.what)} "

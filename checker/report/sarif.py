@@ -27,6 +27,7 @@ from urllib.parse import quote
 from checker import __version__, codes
 from checker.report.compact import CONFLICT, VIOLATED, Finding, Related, findings
 from checker.results import ProvisionResult, RunResult
+from checker.untrusted import shown
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/agreement-checker/"
@@ -44,18 +45,22 @@ _BUILTIN_RULES = {
         "though no single provision is violated.",
     ),
     "unknown": (
-        "the solver gave up",
-        "The solver reached its time or resource limit on this scenario.",
+        "the scenario could not be judged",
+        "The solver reached its time or resource limit on this scenario, "
+        "or the process judging it died.",
     ),
 }
 
 
 def artifact_uri(path: str) -> str:
-    """A path as a URI reference: relative paths stay relative, absolute become `file:`."""
+    """A path as a URI reference: relative paths stay relative, absolute become `file:`.
+    Every byte of the name that is not plain ASCII is percent-encoded, a byte that is not
+    UTF-8 too (from the name on disk), so the URI is ASCII and names the file exactly."""
     posix = path.replace("\\", "/")
+    raw = posix.encode("utf-8", errors="surrogateescape")
     if PurePosixPath(posix).is_absolute() or PurePath(path).is_absolute():
-        return "file://" + quote(posix if posix.startswith("/") else "/" + posix, safe="/:")
-    return quote(posix, safe="/")
+        return "file://" + quote(raw if raw.startswith(b"/") else b"/" + raw, safe="/:")
+    return quote(raw, safe="/")
 
 
 def truncate(text: str, limit: int = _TEXT_LIMIT) -> str:
@@ -155,26 +160,40 @@ def sarif_document(run: RunResult) -> dict[str, Any]:
         index[f.rule] = len(rules)
         rules.append(rule)
     results = [_result(f, index[f.rule]) for f in chosen]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "checker",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-                "properties": {"summary": run.summary()},
-            }
-        ],
-    }
+    document: dict[str, Any] = _escaped(
+        {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "checker",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "informationUri": INFORMATION_URI,
+                            "rules": rules,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "results": results,
+                    "properties": {"summary": run.summary()},
+                }
+            ],
+        }
+    )
+    return document
+
+
+def _escaped(doc: Any, key: str = "") -> Any:
+    """Every text of the document with input escaped, but URIs (already percent-encoded)."""
+    if isinstance(doc, str):
+        return doc if key == "uri" else shown(doc)
+    if isinstance(doc, dict):
+        return {k: _escaped(v, k) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_escaped(v) for v in doc]
+    return doc
 
 
 def render_sarif(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from checker.results import Because, OpenExplanation, RunResult, ScenarioResult
+from checker.untrusted import clean
 
 SHOWN = {"violated", "open", "pending", "complied", "unknown"}
 
@@ -17,6 +20,16 @@ _ANSI = {
     "complied": "32", "consistent": "32", "PASS": "32", "incoherent": "35", "unknown": "90",
     "UNKNOWN": "90", "unformalized": "90",
 }  # fmt: skip
+
+
+# reasons for `unknown` that are faults of the run (a worker that died), not the solver's limits
+_RUN_FAULTS = ("worker ", "internal error")
+
+
+def why_unknown(s: ScenarioResult) -> str:
+    """Why a scenario is `unknown`: `solver gave up: ...`, or the fault of the run."""
+    reason = s.reason or "no reason given"
+    return reason if reason.startswith(_RUN_FAULTS) else f"solver gave up: {reason}"
 
 
 def _paint(word: str, color: bool) -> str:
@@ -36,7 +49,7 @@ def render_scenario(
         f" {_paint(status, color)}"
     ]
     if s.reason:
-        lines.append(f"  solver gave up: {s.reason}")
+        lines.append(f"  {why_unknown(s)}")
     for m in s.mismatches:
         at = f" ({m.span.file}:{m.span.line})" if m.span else ""
         what = "scenario verdict" if m.what == "verdict" else f"provision {m.what}"
@@ -119,6 +132,7 @@ def summary_line(run: RunResult) -> str:
 def render_text(
     run: RunResult, *, verbose: bool = False, quiet: bool = False, color: bool = False, **_: object
 ) -> str:
+    run = clean(run)
     lines: list[str] = []
     for s in run.scenarios:
         lines.extend(render_scenario(s, verbose=verbose, quiet=quiet, color=color))
@@ -138,6 +152,7 @@ _MEANING = {
 
 def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[no-untyped-def]
     """`checker explain`: everything known about one provision in one scenario."""
+    scenario, p, fulfilled, provision = clean((scenario, p, fulfilled, provision))
     lines = [f"{scenario.file}: {scenario.id} (as of {scenario.as_of}, {scenario.world} world)"]
     lines.append(f"provision {p.id}" + (f" (point {p.point})" if p.point else "") + f": {p.form}")
     lines.append(f"  text: {p.text}")
@@ -177,3 +192,12 @@ def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[
         lines.append(f"  why: {p.note}")
     lines.append(f"scenario verdict: {scenario.verdict}")
     return "\n".join(lines) + "\n"
+
+
+def render_table(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as columns padded to their widest cell (`checker provisions`), input escaped."""
+    rows = clean(rows)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows
+    )

@@ -1,0 +1,96 @@
+"""Stage 0: text that comes from input, made safe to print.
+
+Titles, sources, notes, values and file names come from files a stranger may
+have written. `shown` writes every control character as an escape (`\\n`,
+`\\x1b`, `\\u2028`), each byte of a file name that is not UTF-8 as `\\xNN`, and
+breaks up `##[` and `##vso[`, the log commands CI runners obey anywhere on a
+line; so input can neither start a line nor reach a terminal raw. `clean` does
+the same to every string inside a result, and renderers call it first.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# C0 and C1 controls, DEL, lone surrogates (Python's stand-in for bytes of a file name that are
+# not UTF-8), the line and paragraph separators and the bidirectional controls (which reorder
+# what a terminal or a browser shows)
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "|##(?=(?:vso)?\\[)",
+    re.IGNORECASE,
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    text = match.group()
+    if text == "##":  # `##[` and `##vso[`: GitHub's and Azure's runners obey them mid-line
+        return "#\\x23"
+    if text in _NAMED:
+        return _NAMED[text]
+    point = ord(text)
+    if point < 0x80:
+        return f"\\x{point:02x}"
+    if 0xDC80 <= point <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode carries it
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\u{point:04x}"
+
+
+def shown(text: str, *, keep: str = "") -> str:
+    """`text` with every control character, stray surrogate and runner command escaped,
+    except the characters in `keep` (line breaks a format encodes its own way)."""
+    if not _UNSAFE.search(text):
+        return text
+    if keep:
+        return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+    return _UNSAFE.sub(_escape, text)
+
+
+def safe_start(name: str) -> str:
+    """A relative file name that starts like a path, never like a command: `./` is put before
+    one whose first character is not a letter, a digit, `_`, `.` or `/` (the same file)."""
+    if name and not (name[0].isalnum() or name[0] in "_./"):
+        return "./" + name
+    return name
+
+
+def clean(value: T) -> T:
+    """A copy of `value` with every string in it (in dataclasses, lists, tuples, dict keys
+    and values, at any depth) passed through `shown`; other values are shared."""
+    return _clean(value, {})  # type: ignore[no-any-return]
+
+
+def _clean(value: Any, seen: dict[int, Any]) -> Any:
+    if isinstance(value, Enum) or value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return shown(value)
+    key = id(value)
+    if key in seen:  # shared objects stay shared (and cycles end)
+        return seen[key]
+    out: Any
+    if isinstance(value, list):
+        out = []
+        seen[key] = out
+        out.extend(_clean(v, seen) for v in value)
+    elif isinstance(value, tuple):
+        out = tuple(_clean(v, seen) for v in value)
+    elif isinstance(value, dict):
+        out = {_clean(k, seen): _clean(v, seen) for k, v in value.items()}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = copy.copy(value)
+        seen[key] = out
+        for f in dataclasses.fields(value):
+            # frozen dataclasses too: `out` is a fresh copy that nothing else holds yet
+            object.__setattr__(out, f.name, _clean(getattr(value, f.name), seen))
+    else:
+        out = value
+    seen[key] = out
+    return out
