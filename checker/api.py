@@ -7,17 +7,17 @@ file becomes a `FileError` and never stops the others from being judged.
 
 from __future__ import annotations
 
-import codecs
-import re
-import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checker.answers import Deadline
-from checker.diagnostics import Diagnostic, Diagnostics, Severity
+from checker.diagnostics import Diagnostic, Diagnostics, Severity, Span
+from checker.discover import discover
 from checker.judge import Options, judge
 from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
@@ -25,12 +25,9 @@ from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenar
 from checker.results import FileError, Mismatch, RunResult, ScenarioResult
 
 if TYPE_CHECKING:
-    from checker.ir import Provision, Terms
+    from checker.ir import Provision, Scenario, Terms
+    from checker.pool import Lost
     from checker.results import Because, ProvisionResult
-
-YAML_SUFFIXES = (".yaml", ".yml")
-_SCENARIO_KEY = re.compile(rb"^scenario\s*:", re.MULTILINE)
-_TERMS_KEY = re.compile(rb"^agreement\s*:", re.MULTILINE)
 
 
 @dataclass
@@ -41,54 +38,6 @@ class CheckOptions:
     jobs: int = 1
     shard: tuple[int, int] | None = None  # (I, N), 1-based
     exitfirst: bool = False
-
-
-def discover(
-    paths: Iterable[Path | str], *, want: str = "scenario"
-) -> tuple[list[Path], list[Diagnostic]]:
-    """Files to work on: named files as given, directories walked in sorted order.
-
-    In a directory, YAML files that are plainly of the other language are
-    skipped; files whose kind cannot be told (unreadable, not YAML) are kept so
-    their problems are reported, never silently dropped.
-    """
-    found: list[Path] = []
-    problems = Diagnostics()
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.suffix in YAML_SUFFIXES and x.is_file()):
-                if _kind_hint(f) in (want, "unknown") or want == "any":
-                    found.append(f)
-        elif p.exists():
-            found.append(p)
-        else:
-            problems.add("Y001", _span(p), reason="no such file or directory")
-    return found, problems.sorted()
-
-
-def _span(p: Path):  # type: ignore[no-untyped-def]
-    from checker.diagnostics import Span
-
-    return Span(display_path(p), 1, 1)
-
-
-def _kind_hint(path: Path) -> str:
-    try:
-        head = path.read_bytes()[: 1 << 20]
-    except OSError:
-        return "unknown"
-    if _SCENARIO_KEY.search(head):
-        return "scenario"
-    if _TERMS_KEY.search(head):
-        return "terms"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(
-            head, final=False
-        )  # head may cut a character
-    except UnicodeDecodeError:
-        return "unknown"  # not text: report it rather than guess it is not a scenario
-    return "unknown" if b"\x00" in head else "other"
 
 
 def shard(files: list[Path], spec: tuple[int, int] | None) -> list[Path]:
@@ -132,12 +81,13 @@ def _failed(outcome: ScenarioResult | FileError | None) -> bool:
 def _run_files(
     files: list[Path], opts: CheckOptions, progress: Callable[[int, int], None] | None
 ) -> list[ScenarioResult | FileError | None]:
+    """Every file's outcome, in the order of `files` whatever order they finish in."""
     results: list[ScenarioResult | FileError | None] = [None] * len(files)
     total = len(files)
     if opts.jobs <= 1 or total <= 1:
         cache = TermsCache()
         for i, f in enumerate(files):
-            results[i] = check_file(f, cache, opts)
+            results[i] = _check_guarded(f, cache, opts)
             if i == 0:
                 _settle()
             if progress:
@@ -145,39 +95,92 @@ def _run_files(
             if opts.exitfirst and _failed(results[i]):
                 break
         return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from checker.pool import Lost, run_pool  # (multiprocessing: only for runs that use it)
 
-    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    done = 0
-    with ProcessPoolExecutor(max_workers=min(opts.jobs, total), mp_context=ctx) as pool:
-        futures = {pool.submit(_check_in_worker, str(f), opts): i for i, f in enumerate(files)}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            done += 1
+    work = partial(_check_in_worker, opts=opts)
+    answers = run_pool(
+        work, [str(f) for f in files], min(opts.jobs, total), limit=_watchdog(opts.judge.timeout)
+    )
+    with closing(answers):  # leaving early (-x, a signal) stops the workers
+        for done, (i, answer) in enumerate(answers, 1):
+            results[i] = _lost(files[i], answer) if isinstance(answer, Lost) else answer
             if progress:
                 progress(done, total)
             if opts.exitfirst and _failed(results[i]):
-                for other in futures:
-                    other.cancel()
                 break
     return results
+
+
+def _watchdog(timeout: float | None) -> float | None:
+    """How long a worker may stay on one scenario before it is stopped: far enough past
+    `--timeout` (which the scenario's own deadline keeps within a second or 10 %) that only
+    a worker stuck where the deadline cannot reach it is ever stopped."""
+    return None if timeout is None else 2 * timeout + 10
+
+
+def _lost(path: Path, lost: Lost) -> ScenarioResult:
+    """The result of a scenario whose worker ended without answering: `unknown`, with why.
+    What the worker said of it once resolved (its id, terms, as_of) is kept."""
+    if isinstance(lost.note, ScenarioResult):
+        result = lost.note
+    else:  # it died before the scenario was resolved: all that is known is the file
+        result = ScenarioResult(
+            file=display_path(path),
+            id=path.stem,
+            title=None,
+            terms="",
+            terms_file="",
+            as_of="",
+            world="",
+            interpretation=None,
+            verdict="unknown",
+        )
+    result.verdict = "unknown"
+    result.reason = lost.reason
+    result.has_expect = False  # its expectations were never compared: it is not a pass
+    return result
 
 
 # One terms cache per worker process: each terms file is parsed and compiled once there.
 _WORKER_CACHE: TermsCache | None = None
 
 
-def _check_in_worker(path: str, opts: CheckOptions) -> ScenarioResult | FileError | None:
+def _check_in_worker(
+    path: str, note: Callable[[Any], None], opts: CheckOptions
+) -> ScenarioResult | FileError | None:
     global _WORKER_CACHE
     first = _WORKER_CACHE is None
     if _WORKER_CACHE is None:
         _WORKER_CACHE = TermsCache()
-    result = check_file(Path(path), _WORKER_CACHE, opts)
+    result = _check_guarded(Path(path), _WORKER_CACHE, opts, began=note)
     if first:
         _settle()
     return result
+
+
+def _check_guarded(
+    path: Path,
+    cache: TermsCache,
+    opts: CheckOptions,
+    began: Callable[[ScenarioResult], None] | None = None,
+) -> ScenarioResult | FileError | None:
+    """`check_file`, where a fault of the checker itself costs this scenario (`unknown`,
+    with the fault as the reason), never the run nor the other scenarios' results."""
+    noted: list[ScenarioResult] = []
+
+    def keep(result: ScenarioResult) -> None:
+        noted.append(result)
+        if began is not None:
+            began(result)
+
+    try:
+        return check_file(path, cache, opts, noted=keep)
+    except Exception as err:
+        from checker.pool import Lost
+
+        where = _innermost(err)
+        reason = f"internal error: {type(err).__name__}: {err}{where}"
+        return _lost(path, Lost(reason, noted[-1] if noted else None))
 
 
 def _settle() -> None:
@@ -190,12 +193,32 @@ def _settle() -> None:
     gc.freeze()
 
 
+def _span(p: Path) -> Span:
+    return Span(display_path(p), 1, 1)
+
+
+def _innermost(err: BaseException) -> str:
+    """` (at file.py:LINE)` of the frame where `err` was raised, for a report to the makers."""
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return ""
+    return f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+
+
 def check_file(
-    path: Path, cache: TermsCache, opts: CheckOptions
+    path: Path,
+    cache: TermsCache,
+    opts: CheckOptions,
+    *,
+    noted: Callable[[ScenarioResult], None] | None = None,
 ) -> ScenarioResult | FileError | None:
     """Load, resolve and judge one scenario file (None: not selected by `-k`).
 
     `--timeout` bounds all of it, loading included, and `duration` counts all of it.
+    `noted`, when given, is told what the scenario is (a result without verdicts) as soon
+    as that is known: once it is loaded, and again once it is resolved.
     """
     began = time.monotonic()
     deadline = Deadline(opts.judge.timeout)
@@ -205,6 +228,8 @@ def check_file(
     if opts.select and loaded is not None:
         if opts.select not in shown and opts.select not in loaded.model.scenario.id:
             return None
+    if noted is not None and loaded is not None:
+        noted(_what_it_says(loaded.model, shown))
     every_reading = opts.overrides.interpretation == ALL_READINGS
     overrides = replace(opts.overrides, interpretation=None) if every_reading else opts.overrides
     scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
@@ -212,6 +237,8 @@ def check_file(
         if not diags.has_errors:
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
+    if noted is not None:
+        noted(_what_it_is(scenario))
     result = judge(scenario, opts.judge, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     compare_expectations(result, scenario)
@@ -224,6 +251,38 @@ def check_file(
 
 
 ALL_READINGS = "all"
+
+
+def _what_it_says(model: ScenarioFile, shown: str) -> ScenarioResult:
+    """A loaded scenario's result before any verdict: what its header says."""
+    header = model.scenario
+    return ScenarioResult(
+        file=shown,
+        id=header.id,
+        title=header.title,
+        terms=header.terms,
+        terms_file="",
+        as_of=str(header.as_of),
+        world=header.world,
+        interpretation=header.interpretation,
+        verdict="unknown",
+    )
+
+
+def _what_it_is(sc: Scenario) -> ScenarioResult:
+    """A resolved scenario's result before any verdict, without the timeline (cheap to send)."""
+    return ScenarioResult(
+        file=sc.file,
+        id=sc.id,
+        title=sc.title,
+        terms=sc.terms.id,
+        terms_file=sc.terms.file,
+        as_of=sc.as_of_text,
+        world=sc.world,
+        interpretation=sc.interpretation,
+        verdict="unknown",
+        span=sc.span,
+    )
 
 
 def _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline) -> None:  # type: ignore[no-untyped-def]
@@ -337,7 +396,6 @@ def explain_provision(
     list[Diagnostic],
 ]:
     """((scenario result, the provision's result, reports fulfilling it), diagnostics)."""
-    from checker.diagnostics import Span
     from checker.explain import fulfilled_by
     from checker.judge import Judge
 

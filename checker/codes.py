@@ -1,7 +1,8 @@
 """Stage 0: the registry of diagnostic codes and their message templates.
 
-Codes are stable (users grep for them): `Y0xx` YAML and safety bounds, `S1xx`
-schema, `R2xx` references, `T3xx` time, `L4xx` terms lint, `E9xx` engine.
+Codes are stable (users grep for them): `Y0xx` YAML, files and safety bounds,
+`S1xx` schema, `R2xx` references, `T3xx` time, `L4xx` terms lint, `O5xx`
+writing outputs, `E9xx` engine.
 Messages: one line, lowercase start, no final period, user input in backticks.
 Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
 """
@@ -41,6 +42,17 @@ _CODES = [
     Code("Y009", "nesting is too deep (more than {limit} levels)", "nesting depth bound"),
     Code("Y010", "too many alias expansions (more than {limit} nodes)", "alias expansion bound"),
     Code("Y011", "mapping keys must be plain scalars", "a key that is a list or mapping"),
+    Code(
+        "Y012",
+        "only regular files are read, and this is {kind}",
+        "a named pipe, device or socket where a file was expected",
+    ),
+    Code(
+        "Y013", "cannot read directory: {reason}", "a directory that cannot be listed or searched"
+    ),
+    Code(
+        "Y014", "broken symbolic link: {reason}", "a symbolic link that leads nowhere or in a loop"
+    ),
     # Schema
     Code("S101", "unknown key `{key}`", "a key the language does not have"),
     Code("S102", "missing required key `{key}`", "a required key is absent"),
@@ -122,6 +134,8 @@ _CODES = [
     # Engine
     Code("E901", "solver gave up: {reason}", "time or resource limit", warning=True),
     Code("E902", "{message}", "a scenario the engine cannot encode"),
+    # Outputs
+    Code("O501", "cannot write the {what}: {reason}", "a report that cannot be written"),
 ]
 
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}

@@ -19,6 +19,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checker.diagnostics import Diagnostics, Span
+from checker.files import read_file
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -408,20 +409,11 @@ def _load_text(text: str, file: str, diags: Diagnostics, *, libyaml: bool) -> Ya
 def load_file(
     path: Path | str, diags: Diagnostics, *, display: str | None = None
 ) -> YamlDoc | None:
-    """Read and parse one file; problems go to `diags` under the name `display`."""
+    """Read (within `MAX_BYTES`, regular files only) and parse one file; problems go to
+    `diags` under the name `display`."""
     file = display if display is not None else str(path)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            diags.add("Y008", Span(file, 1, 1), size=size, limit=MAX_BYTES)
-            return None
-        raw = p.read_bytes()
-    except OSError as err:
-        diags.add("Y001", Span(file, 1, 1), reason=err.strerror or str(err))
-        return None
-    if len(raw) > MAX_BYTES:  # the file grew between stat and read
-        diags.add("Y008", Span(file, 1, 1), size=len(raw), limit=MAX_BYTES)
+    raw = read_file(path, diags, file, limit=MAX_BYTES)
+    if raw is None:
         return None
     text = _decode(raw, file, diags)
     if text is None:
