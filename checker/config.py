@@ -37,6 +37,21 @@ class Config:
 
 _ALIASES = {"format": "formats", "output": "outputs", "exit-zero": "exit_zero"}
 
+# The longest `timeout`: past it the solver's millisecond timer and the clock's own limits
+# overflow; 11.6 days is longer than anyone waits for one scenario.
+MAX_TIMEOUT = 1_000_000.0
+
+
+def timeout_problem(value: float) -> str | None:
+    """What is wrong with `value` as a `timeout` in seconds (None: nothing)."""
+    if not math.isfinite(value):
+        return "not a finite number of seconds"
+    if value <= 0:
+        return "not a positive number of seconds"
+    if value > MAX_TIMEOUT:
+        return "too long a time limit"
+    return None
+
 
 def find_pyproject(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
@@ -100,7 +115,10 @@ def _wrong_type(key: str, value: object) -> str | None:
         return None if ok else "an integer"
     if key == "timeout":
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return None if math.isfinite(value) else "a finite number of seconds"
+            problem = timeout_problem(float(value))
+            if problem is None:
+                return None
+            return f"a finite number of seconds, more than 0 and at most {MAX_TIMEOUT:.0f}"
         return "a number of seconds"
     return None
 
