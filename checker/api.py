@@ -1,43 +1,46 @@
 """Stage 7: the pipeline, written once — discover, load, resolve, judge, compare with expectations.
 
 Everything the command line does is a call here, so tests make the same calls.
-Terms files are loaded and resolved once per process (`TermsCache`); a bad
-file becomes a `FileError` and never stops the others from being judged.
+A library is judged file by file (`onefile.check_file`), in this process or in
+worker processes (`pool`), results in file order whatever order they finish in.
+Terms files are loaded and resolved once per process (`TermsCache`); a bad file
+becomes a `FileError`, and a worker that dies an `unknown` scenario: neither
+stops the others from being judged.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.answers import Deadline
 from checker.diagnostics import Diagnostic, Diagnostics, Severity, Span
 from checker.discover import discover
-from checker.judge import Options, judge
+from checker.judge import Options
 from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
+from checker.onefile import CheckOptions, check_file, compare_expectations
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
-from checker.results import FileError, Mismatch, RunResult, ScenarioResult
+from checker.results import FileError, RunResult, ScenarioResult
 
 if TYPE_CHECKING:
-    from checker.ir import Provision, Scenario, Terms
+    from checker.ir import Provision, Terms
     from checker.pool import Lost
     from checker.results import Because, ProvisionResult
 
-
-@dataclass
-class CheckOptions:
-    overrides: Overrides = field(default_factory=Overrides)
-    judge: Options = field(default_factory=Options)
-    select: str | None = None  # -k: substring of id or path
-    jobs: int = 1
-    shard: tuple[int, int] | None = None  # (I, N), 1-based
-    exitfirst: bool = False
+__all__ = [
+    "CheckOptions",
+    "check_file",
+    "check_paths",
+    "compare_expectations",
+    "discover",
+    "explain_provision",
+    "lint_paths",
+    "load_terms_in_force",
+    "shard",
+]
 
 
 def shard(files: list[Path], spec: tuple[int, int] | None) -> list[Path]:
@@ -152,7 +155,7 @@ def _check_in_worker(
     first = _WORKER_CACHE is None
     if _WORKER_CACHE is None:
         _WORKER_CACHE = TermsCache()
-    result = _check_guarded(Path(path), _WORKER_CACHE, opts, began=note)
+    result = _check_guarded(Path(path), _WORKER_CACHE, opts, noted=note)
     if first:
         _settle()
     return result
@@ -162,16 +165,17 @@ def _check_guarded(
     path: Path,
     cache: TermsCache,
     opts: CheckOptions,
-    began: Callable[[ScenarioResult], None] | None = None,
+    *,
+    noted: Callable[[ScenarioResult], None] | None = None,
 ) -> ScenarioResult | FileError | None:
     """`check_file`, where a fault of the checker itself costs this scenario (`unknown`,
     with the fault as the reason), never the run nor the other scenarios' results."""
-    noted: list[ScenarioResult] = []
+    said: list[ScenarioResult] = []
 
     def keep(result: ScenarioResult) -> None:
-        noted.append(result)
-        if began is not None:
-            began(result)
+        said.append(result)
+        if noted is not None:
+            noted(result)
 
     try:
         return check_file(path, cache, opts, noted=keep)
@@ -180,7 +184,7 @@ def _check_guarded(
 
         where = _innermost(err)
         reason = f"internal error: {type(err).__name__}: {err}{where}"
-        return _lost(path, Lost(reason, noted[-1] if noted else None))
+        return _lost(path, Lost(reason, said[-1] if said else None))
 
 
 def _settle() -> None:
@@ -193,10 +197,6 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _span(p: Path) -> Span:
-    return Span(display_path(p), 1, 1)
-
-
 def _innermost(err: BaseException) -> str:
     """` (at file.py:LINE)` of the frame where `err` was raised, for a report to the makers."""
     tb = err.__traceback__
@@ -205,140 +205,6 @@ def _innermost(err: BaseException) -> str:
     if tb is None:
         return ""
     return f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
-
-
-def check_file(
-    path: Path,
-    cache: TermsCache,
-    opts: CheckOptions,
-    *,
-    noted: Callable[[ScenarioResult], None] | None = None,
-) -> ScenarioResult | FileError | None:
-    """Load, resolve and judge one scenario file (None: not selected by `-k`).
-
-    `--timeout` bounds all of it, loading included, and `duration` counts all of it.
-    `noted`, when given, is told what the scenario is (a result without verdicts) as soon
-    as that is known: once it is loaded, and again once it is resolved.
-    """
-    began = time.monotonic()
-    deadline = Deadline(opts.judge.timeout)
-    shown = display_path(path)
-    diags = Diagnostics()
-    loaded = load_scenario(path, diags, display=shown)
-    if opts.select and loaded is not None:
-        if opts.select not in shown and opts.select not in loaded.model.scenario.id:
-            return None
-    if noted is not None and loaded is not None:
-        noted(_what_it_says(loaded.model, shown))
-    every_reading = opts.overrides.interpretation == ALL_READINGS
-    overrides = replace(opts.overrides, interpretation=None) if every_reading else opts.overrides
-    scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
-    if scenario is None or diags.has_errors:
-        if not diags.has_errors:
-            diags.add("E902", _span(path), message="the scenario could not be resolved")
-        return FileError(shown, [d for d in diags.sorted()])
-    if noted is not None:
-        noted(_what_it_is(scenario))
-    result = judge(scenario, opts.judge, deadline)
-    result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
-    compare_expectations(result, scenario)
-    if every_reading and loaded is not None:
-        _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline)
-        if diags.has_errors:
-            return FileError(shown, [d for d in diags.sorted()])
-    result.duration = time.monotonic() - began
-    return result
-
-
-ALL_READINGS = "all"
-
-
-def _what_it_says(model: ScenarioFile, shown: str) -> ScenarioResult:
-    """A loaded scenario's result before any verdict: what its header says."""
-    header = model.scenario
-    return ScenarioResult(
-        file=shown,
-        id=header.id,
-        title=header.title,
-        terms=header.terms,
-        terms_file="",
-        as_of=str(header.as_of),
-        world=header.world,
-        interpretation=header.interpretation,
-        verdict="unknown",
-    )
-
-
-def _what_it_is(sc: Scenario) -> ScenarioResult:
-    """A resolved scenario's result before any verdict, without the timeline (cheap to send)."""
-    return ScenarioResult(
-        file=sc.file,
-        id=sc.id,
-        title=sc.title,
-        terms=sc.terms.id,
-        terms_file=sc.terms.file,
-        as_of=sc.as_of_text,
-        world=sc.world,
-        interpretation=sc.interpretation,
-        verdict="unknown",
-        span=sc.span,
-    )
-
-
-def _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline) -> None:  # type: ignore[no-untyped-def]
-    """`--interpretation all`: judge under each reading too and mark what differs.
-
-    The result stays the scenario's own reading (what `expect` is checked against);
-    each provision lists the readings under which its verdict is different.
-    Expectations are not read under the other readings, so an expectation on a
-    provision that only the scenario's own reading has is not an error there.
-    """
-    from checker.resolve.scenario import NO_READING
-
-    base = scenario.interpretation or NO_READING
-    verdicts: dict[str, dict[str, str]] = {base: {p.id: p.verdict for p in result.provisions}}
-    result.reading_verdicts = {base: result.verdict}
-    for name in [NO_READING, *scenario.terms.interpretations]:
-        if name == base:
-            continue
-        reading = replace(opts.overrides, interpretation=name, expectations=False)
-        other = resolve_scenario(loaded, diags, cache, reading)
-        if other is None:
-            continue
-        judged = judge(other, opts.judge, deadline)
-        verdicts[name] = {p.id: p.verdict for p in judged.provisions}
-        result.reading_verdicts[name] = judged.verdict
-    result.provisions = [
-        replace(
-            p,
-            by_reading=tuple(
-                (name, v.get(p.id, "absent"))
-                for name, v in verdicts.items()
-                if v.get(p.id, "absent") != p.verdict
-            ),
-        )
-        for p in result.provisions
-    ]
-    extra = sorted(
-        {pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions}
-    )
-    for pid in extra:  # provisions that only some reading adds
-        result.by_reading_only[pid] = tuple(
-            (name, v[pid]) for name, v in verdicts.items() if pid in v
-        )
-
-
-def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ignore[no-untyped-def]
-    exp = scenario.expect
-    if exp is None:
-        return
-    if exp.verdict is not None and exp.verdict != result.verdict:
-        result.mismatches.append(Mismatch("verdict", exp.verdict, result.verdict, scenario.span))
-    by_id = {p.id: p for p in result.provisions}
-    for pid, verdict, span in exp.provisions:
-        actual = by_id[pid].verdict if pid in by_id else "absent"
-        if actual != verdict:
-            result.mismatches.append(Mismatch(pid, verdict, actual, span))
 
 
 def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagnostic]:

@@ -16,7 +16,7 @@ LAYER = {
     "answers": 4, "partition": 4, "solver": 4, "compile": 4,
     "judge": 5, "lint": 5, "explain": 5, "results": 5,
     "report": 6,
-    "config": 7, "api": 7, "pool": 7, "outputs": 7,
+    "config": 7, "api": 7, "onefile": 7, "pool": 7, "outputs": 7,
     "cli": 8, "__main__": 8,
 }  # fmt: skip
 # judge/lint/explain build question literals and read models; what they return holds no z3 objects

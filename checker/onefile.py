@@ -1,0 +1,154 @@
+"""Stage 7: one scenario file — load, resolve, judge, compare with its expectations.
+
+`check_file` is the pipeline for one scenario, written once: the command line,
+the worker processes of a library run and the tests all call it. `--timeout`
+bounds all of it, loading included; a file that cannot be judged is a
+`FileError` with its diagnostics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from checker.answers import Deadline
+from checker.diagnostics import Diagnostics, Severity, Span
+from checker.judge import Options, blank_result, judge
+from checker.load import display_path, load_scenario
+from checker.models import ScenarioFile
+from checker.resolve import Overrides, TermsCache, resolve_scenario
+from checker.results import FileError, Mismatch, ScenarioResult
+
+
+@dataclass
+class CheckOptions:
+    overrides: Overrides = field(default_factory=Overrides)
+    judge: Options = field(default_factory=Options)
+    select: str | None = None  # -k: substring of id or path
+    jobs: int = 1
+    shard: tuple[int, int] | None = None  # (I, N), 1-based
+    exitfirst: bool = False
+
+
+def check_file(
+    path: Path,
+    cache: TermsCache,
+    opts: CheckOptions,
+    *,
+    noted: Callable[[ScenarioResult], None] | None = None,
+) -> ScenarioResult | FileError | None:
+    """Load, resolve and judge one scenario file (None: not selected by `-k`).
+
+    `--timeout` bounds all of it, loading included, and `duration` counts all of it.
+    `noted`, when given, is told what the scenario is (a result without verdicts) as soon
+    as that is known: once it is loaded, and again once it is resolved.
+    """
+    began = time.monotonic()
+    deadline = Deadline(opts.judge.timeout)
+    shown = display_path(path)
+    diags = Diagnostics()
+    loaded = load_scenario(path, diags, display=shown)
+    if opts.select and loaded is not None:
+        if opts.select not in shown and opts.select not in loaded.model.scenario.id:
+            return None
+    if noted is not None and loaded is not None:
+        noted(_what_it_says(loaded.model, shown))
+    every_reading = opts.overrides.interpretation == ALL_READINGS
+    overrides = replace(opts.overrides, interpretation=None) if every_reading else opts.overrides
+    scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
+    if scenario is None or diags.has_errors:
+        if not diags.has_errors:
+            diags.add("E902", _span(path), message="the scenario could not be resolved")
+        return FileError(shown, [d for d in diags.sorted()])
+    if noted is not None:
+        noted(blank_result(scenario))
+    result = judge(scenario, opts.judge, deadline)
+    result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
+    compare_expectations(result, scenario)
+    if every_reading and loaded is not None:
+        _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline)
+        if diags.has_errors:
+            return FileError(shown, [d for d in diags.sorted()])
+    result.duration = time.monotonic() - began
+    return result
+
+
+ALL_READINGS = "all"
+
+
+def _what_it_says(model: ScenarioFile, shown: str) -> ScenarioResult:
+    """A loaded scenario's result before any verdict: what its header says."""
+    header = model.scenario
+    return ScenarioResult(
+        file=shown,
+        id=header.id,
+        title=header.title,
+        terms=header.terms,
+        terms_file="",
+        as_of=str(header.as_of),
+        world=header.world,
+        interpretation=header.interpretation,
+        verdict="unknown",
+    )
+
+
+def _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline) -> None:  # type: ignore[no-untyped-def]
+    """`--interpretation all`: judge under each reading too and mark what differs.
+
+    The result stays the scenario's own reading (what `expect` is checked against);
+    each provision lists the readings under which its verdict is different.
+    Expectations are not read under the other readings, so an expectation on a
+    provision that only the scenario's own reading has is not an error there.
+    """
+    from checker.resolve.scenario import NO_READING
+
+    base = scenario.interpretation or NO_READING
+    verdicts: dict[str, dict[str, str]] = {base: {p.id: p.verdict for p in result.provisions}}
+    result.reading_verdicts = {base: result.verdict}
+    for name in [NO_READING, *scenario.terms.interpretations]:
+        if name == base:
+            continue
+        reading = replace(opts.overrides, interpretation=name, expectations=False)
+        other = resolve_scenario(loaded, diags, cache, reading)
+        if other is None:
+            continue
+        judged = judge(other, opts.judge, deadline)
+        verdicts[name] = {p.id: p.verdict for p in judged.provisions}
+        result.reading_verdicts[name] = judged.verdict
+    result.provisions = [
+        replace(
+            p,
+            by_reading=tuple(
+                (name, v.get(p.id, "absent"))
+                for name, v in verdicts.items()
+                if v.get(p.id, "absent") != p.verdict
+            ),
+        )
+        for p in result.provisions
+    ]
+    extra = sorted(
+        {pid for v in verdicts.values() for pid in v} - {p.id for p in result.provisions}
+    )
+    for pid in extra:  # provisions that only some reading adds
+        result.by_reading_only[pid] = tuple(
+            (name, v[pid]) for name, v in verdicts.items() if pid in v
+        )
+
+
+def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ignore[no-untyped-def]
+    exp = scenario.expect
+    if exp is None:
+        return
+    if exp.verdict is not None and exp.verdict != result.verdict:
+        result.mismatches.append(Mismatch("verdict", exp.verdict, result.verdict, scenario.span))
+    by_id = {p.id: p for p in result.provisions}
+    for pid, verdict, span in exp.provisions:
+        actual = by_id[pid].verdict if pid in by_id else "absent"
+        if actual != verdict:
+            result.mismatches.append(Mismatch(pid, verdict, actual, span))
+
+
+def _span(p: Path) -> Span:
+    return Span(display_path(p), 1, 1)
