@@ -147,14 +147,12 @@ class _OutputAction(argparse.Action):
         setattr(namespace, self.dest, targets)
 
 
+def _paths(p: argparse.ArgumentParser, nargs: str, help: str) -> None:
+    p.add_argument("paths", nargs=nargs, type=Path, metavar="PATHS", help=help)
+
+
 def check_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATHS",
-        help="Scenario files or directories (default: `paths` of [tool.checker]).",
-    )
+    _paths(p, "*", "Scenario files or directories (default: `paths` of [tool.checker]).")
     p.add_argument(
         "--terms", type=Path, metavar="FILE", help="Use this terms file for every scenario."
     )
@@ -222,13 +220,7 @@ def check_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def lint_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths",
-        nargs="+",
-        type=Path,
-        metavar="PATHS",
-        help="Scenario files or directories (walked in sorted order).",
-    )
+    _paths(p, "+", "Scenario files or directories (walked in sorted order).")
 
 
 def explain_arguments(p: argparse.ArgumentParser) -> None:
