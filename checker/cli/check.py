@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.cli.common import (
     EXIT_FAILED,
@@ -35,8 +32,7 @@ if TYPE_CHECKING:
     from checker.results import RunResult
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One report: its format, and its file (None: stdout)."""
 
     format: str
@@ -244,23 +240,25 @@ def _parse_shard(text: str) -> tuple[int, int]:
 _STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-@contextmanager
-def _stopped_by_signals() -> Iterator[None]:
+class _stopped_by_signals:
     """While judging and writing: SIGTERM and SIGHUP raise `Stopped`, so the workers are
     stopped and no temporary file is left behind on the way out (as with Ctrl-C)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers (a caller's thread: its own business)
-        return
 
-    def stop(signum: int, _: FrameType | None) -> None:
-        raise Stopped(signum, signal.Signals(signum).name)
+    def __enter__(self) -> None:
+        import threading
 
-    before = {s: signal.signal(s, stop) for s in _STOPPING}
-    try:
-        yield
-    finally:
-        for s, handler in before.items():
+        self.before: dict[int, Any] = {}
+        # only the main thread may set handlers (a caller's thread: its own business)
+        if threading.current_thread() is threading.main_thread():
+            self.before = {s: signal.signal(s, _stop) for s in _STOPPING}
+
+    def __exit__(self, *exc: object) -> None:
+        for s, handler in self.before.items():
             signal.signal(s, handler)
+
+
+def _stop(signum: int, _: FrameType | None) -> None:
+    raise Stopped(signum, signal.Signals(signum).name)
 
 
 class _progress:
