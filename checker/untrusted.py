@@ -62,35 +62,58 @@ def safe_start(name: str) -> str:
 
 
 def clean(value: T) -> T:
-    """A copy of `value` with every string in it (in dataclasses, lists, tuples, dict keys
-    and values, at any depth) passed through `shown`; other values are shared."""
+    """`value` with every string in it (in dataclasses, lists, tuples, dict keys and values,
+    at any depth) passed through `shown`. What has nothing to escape is shared, not copied;
+    what has is a copy, and `value` itself is left as it was."""
     return _clean(value, {})  # type: ignore[no-any-return]
 
 
+_ATOMS = frozenset({int, float, bool, type(None)})
+# the fields of each dataclass met so far (None: the type is no dataclass)
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...] | None:
+    if kind not in _FIELDS:
+        is_data = dataclasses.is_dataclass(kind) and not issubclass(kind, Enum)
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_data else None
+    return _FIELDS[kind]
+
+
 def _clean(value: Any, seen: dict[int, Any]) -> Any:
-    if isinstance(value, Enum) or value is None or isinstance(value, bool | int | float):
+    kind = type(value)
+    if kind is str:
+        return shown(value) if _UNSAFE.search(value) else value
+    if kind in _ATOMS:
         return value
-    if isinstance(value, str):
-        return shown(value)
     key = id(value)
     if key in seen:  # shared objects stay shared (and cycles end)
         return seen[key]
-    out: Any
-    if isinstance(value, list):
-        out = []
-        seen[key] = out
-        out.extend(_clean(v, seen) for v in value)
-    elif isinstance(value, tuple):
-        out = tuple(_clean(v, seen) for v in value)
-    elif isinstance(value, dict):
-        out = {_clean(k, seen): _clean(v, seen) for k, v in value.items()}
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = copy.copy(value)
-        seen[key] = out
-        for f in dataclasses.fields(value):
-            # frozen dataclasses too: `out` is a fresh copy that nothing else holds yet
-            object.__setattr__(out, f.name, _clean(getattr(value, f.name), seen))
-    else:
-        out = value
+    seen[key] = value
+    out: Any = value
+    names = _fields(kind)
+    if names is not None:
+        changed = None
+        for name in names:
+            before = getattr(value, name)
+            after = _clean(before, seen)
+            if after is not before:
+                changed = changed or {}
+                changed[name] = after
+        if changed:
+            out = copy.copy(value)
+            for name, after in changed.items():  # frozen ones too: `out` is a fresh copy
+                object.__setattr__(out, name, after)
+    elif kind is list or kind is tuple:
+        items = [_clean(v, seen) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            out = items if kind is list else tuple(items)
+    elif kind is dict:
+        pairs = [(_clean(k, seen), _clean(v, seen)) for k, v in value.items()]
+        if any(
+            a is not k or b is not v for (a, b), (k, v) in zip(pairs, value.items(), strict=True)
+        ):
+            out = dict(pairs)
+    # anything else (an enum of the program's own words, a number type) is kept as it is
     seen[key] = out
     return out
