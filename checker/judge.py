@@ -30,7 +30,7 @@ from checker.results import Because, JointConflict, Mark, ProvisionResult, Readi
 from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Session
 
 MAX_READINGS = 8
-PARTITION_FROM = 2000  # reports; below it one solver call per question is quicker
+PARTITION_FROM = 1000  # reports; below it one solver call per question is quicker
 MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the solver
 MAX_CONFLICTS = 8
 
@@ -47,9 +47,10 @@ class Options:
     # the answers never depend on it (tests run with 0: everything on demand)
     eager_instances: int = EAGER_INSTANCES
     bounds: bool = True  # settle counter conditions from the ranges alone where they can
-    # from this many reports on, each question is answered part by part (independent
-    # unknowns in separate solver calls); the answers never depend on it (tests use 0)
-    partition_from: int | None = PARTITION_FROM
+    # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
+    # parts, each question is answered part by part (independent unknowns in separate
+    # solver calls); "always" and "never" force it. The answers never depend on it.
+    partition: str = "auto"
 
 
 UNDECIDED = (
@@ -75,9 +76,8 @@ class Judge:
         self.deadline = deadline or Deadline(self.opts.timeout)
         # a fresh context: nothing that ran before in this process can change an answer
         self.ctx = z3.Context()
-        parted = self.opts.partition_from is not None and (
-            len(scenario.reports) >= self.opts.partition_from
-        )
+        mode = self.opts.partition
+        parted = mode == "always" or (mode == "auto" and len(scenario.reports) >= PARTITION_FROM)
         self.session = Session(
             self.ctx, self.deadline, self.opts.rlimit, self.opts.memory_mb, partition=parted
         )
@@ -113,6 +113,8 @@ class Judge:
             tick()
             self.compiled.append(compiler.compile(p))
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
+        if mode == "auto":
+            self.session.merge_unless_parts_pay()
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}

@@ -25,6 +25,11 @@ from checker.partition import Parts
 
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
+# a world is judged part by part when it has this many parts of this many formulas
+# (measured: 1,000 handovers over 48 districts, 2x quicker; 1,000 mixed reports, whose
+# parts hold at most 54 formulas, 25 % slower)
+PARTS_THAT_PAY = 16
+PART_SIZE = 100
 
 
 class Session:
@@ -113,6 +118,21 @@ class Session:
             z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
         if self.record:
             self._log.append(("assert", term))
+
+    def merge_unless_parts_pay(self) -> None:
+        """Go back to the one solver unless the world has many parts of some size: the
+        search in one solver slows down when many sizeable independent parts meet;
+        small parts cost it nothing, and asking them apart costs calls."""
+        if self.parts is None or self.depth:
+            return
+        sizeable = sum(len(fs) >= PART_SIZE for fs in self.parts.world.formulas.values())
+        if sizeable >= PARTS_THAT_PAY:
+            return
+        ref = self.ctx.ref()
+        formulas = [f for fs in self.parts.world.formulas.values() for f in fs]
+        self.parts = None
+        for f in formulas:
+            z3core.Z3_solver_assert(ref, self.solver.solver, f.as_ast())
 
     # ---- scopes ------------------------------------------------------------
 

@@ -35,8 +35,8 @@ def _answers(result: object) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("path", sorted(set(FILES)), ids=lambda p: str(p.relative_to(ROOT)))
 def test_judged_part_by_part_gives_the_same_answers(path: Path) -> None:
-    whole = check_file(path, TermsCache(), CheckOptions(judge=Options(partition_from=None)))
-    parted = check_file(path, TermsCache(), CheckOptions(judge=Options(partition_from=0)))
+    whole = check_file(path, TermsCache(), CheckOptions(judge=Options(partition="never")))
+    parted = check_file(path, TermsCache(), CheckOptions(judge=Options(partition="always")))
     assert _answers(parted) == _answers(whole)
-    lazy = Options(partition_from=0, eager_instances=0, bounds=False)
+    lazy = Options(partition="always", eager_instances=0, bounds=False)
     assert _answers(check_file(path, TermsCache(), CheckOptions(judge=lazy))) == _answers(whole)

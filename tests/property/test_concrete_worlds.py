@@ -360,7 +360,7 @@ def test_concrete_world_verdicts_equal_direct_evaluation(world: World) -> None:
     for opts in (
         CheckOptions(),
         CheckOptions(judge=Options(eager_instances=0, bounds=False)),
-        CheckOptions(judge=Options(partition_from=0, eager_instances=0, bounds=False)),
+        CheckOptions(judge=Options(partition="always", eager_instances=0, bounds=False)),
     ):
         result = _check(text, opts)
         got = {p.id: p.verdict for p in result.provisions}
