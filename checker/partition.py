@@ -63,6 +63,11 @@ class Partition:
         self.formulas: dict[int, list[z3.BoolRef]] = {}
         self.version: dict[int, int] = {}  # bumped whenever a part gains formulas
         self._clock = 0
+        # constants are known by their address, which differs from run to run; every
+        # order that decides which formulas share a solver call follows this number
+        # (when the constant was first seen), so a scenario is asked the same calls
+        # in every run and gives up, if at all, at the same point
+        self._seen: dict[int, int] = {GROUND: -1}
 
     def find(self, x: int) -> int:
         parent = self._parent
@@ -124,6 +129,8 @@ class Partition:
                 if n == 0:
                     uninterpreted = _decl_kind(c, _decl(c, node)) == _UNINTERPRETED  # type: ignore[operator]
                     rep_of[k] = k if uninterpreted else GROUND
+                    if uninterpreted:
+                        self._seen.setdefault(k, len(self._seen))
                     continue
                 children = [_arg(c, node, i) for i in range(n)]  # type: ignore[operator]
                 stack.append((node, children))
@@ -163,6 +170,7 @@ class Partition:
             n = _nargs(c, node)  # type: ignore[operator]
             if n == 0:
                 if _decl_kind(c, _decl(c, node)) == _UNINTERPRETED:  # type: ignore[operator]
+                    self._seen.setdefault(k, len(self._seen))
                     out.add(self.find(k))
                 continue
             stack.extend(_arg(c, node, i) for i in range(n))  # type: ignore[operator]
@@ -172,9 +180,14 @@ class Partition:
         """The constant of an assumed literal (its address) and whether it is negated."""
         c = self._c
         ast = lit.as_ast()
-        if _decl_kind(c, _decl(c, ast)) == _NOT:  # type: ignore[operator]
-            return _arg(c, ast, 0).value, True  # type: ignore[operator]
-        return ast.value, False
+        negated = _decl_kind(c, _decl(c, ast)) == _NOT  # type: ignore[operator]
+        atom: int = _arg(c, ast, 0).value if negated else ast.value  # type: ignore[operator]
+        self._seen.setdefault(atom, len(self._seen))
+        return atom, negated
+
+    def rank(self, x: int) -> int:
+        """A stable number for an element (see `_seen`)."""
+        return self._seen[x]
 
     def parts(self) -> Iterator[int]:
         return iter(self.formulas)
@@ -262,7 +275,7 @@ class Parts:
         for g in sorted(active):
             for c, touched in self.gated.get(g, ()):
                 # a conjunct without unknowns (`false`) is a part of its own
-                rs = sorted({p.find(r) for r in touched}) or [GROUND]
+                rs = sorted({p.find(r) for r in touched}, key=p.rank) or [GROUND]
                 conj.append((c, rs))
                 first = top(rs[0])
                 for r in rs[1:]:
@@ -276,8 +289,9 @@ class Parts:
                 joined[top(r)][0].append(r)
         todo: list[tuple[tuple[object, ...], list[int], list[z3.BoolRef]]] = []
         models: list[z3.ModelRef] = []
-        for roots, cs in joined.values():
-            rs = sorted(set(roots))
+        groups = sorted(joined.values(), key=lambda g: min(p.rank(r) for r in g[0]))
+        for roots, cs in groups:
+            rs = sorted(set(roots), key=p.rank)
             key: tuple[object, ...] = (
                 tuple((r, p.version.get(r, 0)) for r in rs),
                 tuple(c.get_id() for c in cs),
@@ -286,9 +300,7 @@ class Parts:
             todo.append((key, rs, cs))
         inside = {r for roots, _ in joined.values() for r in roots}
         version = p.version
-        for r in {*p.formulas, *lits}:
-            if r in inside:
-                continue
+        for r in sorted({*p.formulas, *lits} - inside, key=p.rank):
             key = (
                 ((r, version.get(r, 0)),),
                 (),
