@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from checker.datasets.mapfile import is_map_file, load_map
 from checker.diagnostics import Diagnostic, Diagnostics, Severity, Span
 from checker.discover import discover
 from checker.judge import Options
@@ -215,7 +216,11 @@ def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagn
     for f in files:
         shown = display_path(f)
         diags = Diagnostics()
-        loaded = load_any(f, diags, display=shown)
+        if is_map_file(f):  # its names are checked by `checker import`, against terms and export
+            load_map(f, diags)
+            loaded = None
+        else:
+            loaded = load_any(f, diags, display=shown)
         if loaded is not None and isinstance(loaded.model, ScenarioFile):
             resolve_scenario(loaded, diags, cache, Overrides())
         elif loaded is not None and isinstance(loaded.model, TermsFile):

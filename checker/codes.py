@@ -2,7 +2,7 @@
 
 Codes are stable (users grep for them): `Y0xx` YAML, files and safety bounds,
 `S1xx` schema, `R2xx` references, `T3xx` time, `L4xx` terms lint, `O5xx`
-writing outputs, `E9xx` engine.
+writing outputs, `D6xx` importing event datasets, `E9xx` engine.
 Messages: one line, lowercase start, no final period, user input in backticks.
 Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
 """
@@ -129,6 +129,32 @@ _CODES = [
         "L403",
         "provision `{id}` can never fall due: {detail}",
         "a provision never judged",
+        warning=True,
+    ),
+    # Importing event datasets
+    Code("D601", "the CSV has no column `{column}`", "a column the dataset's exports always have"),
+    Code("D602", "malformed row: {problem}", "a CSV row that cannot be read"),
+    Code("D603", "`{column}` is `{value}`: {problem}", "a value that cannot be imported"),
+    Code(
+        "D604",
+        "no {what} for `{value}` in the map ({count} row{s}, first here)",
+        "a dataset value that the map does not map",
+        warning=True,
+    ),
+    Code(
+        "D605",
+        "{count} row{s} dropped by this rule (first: {first})",
+        "rows dropped on purpose, counted",
+        warning=True,
+    ),
+    Code("D606", "row id `{id}` repeats line {line}", "two rows with one id"),
+    Code("D607", "`{column}` is not a column of {dataset} exports", "a map that names no column"),
+    Code("D608", "invalid regular expression: {problem}", "a pattern that does not compile"),
+    Code("D609", "the map has no `{dataset}` section", "a map without rules for the dataset"),
+    Code(
+        "D610",
+        "the scenario is {size} bytes, more than the {limit} that `check` reads",
+        "an import too large to judge in one file",
         warning=True,
     ),
     # Engine

@@ -14,6 +14,7 @@ import errno
 import os
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 STDOUT = "stdout"
@@ -35,6 +36,11 @@ def _encode(text: str) -> bytes:
 
 def write_report(path: Path | str, text: str) -> None:
     """Replace the file `path` with `text` (UTF-8) in one step, or raise `OutputError`."""
+    write_parts(path, (text,))
+
+
+def write_parts(path: Path | str, parts: Iterable[str]) -> None:
+    """`write_report` of the text made of `parts`, which are written as they come."""
     shown = str(path)
     try:
         st: os.stat_result | None = os.stat(path)
@@ -42,7 +48,7 @@ def write_report(path: Path | str, text: str) -> None:
         st = None  # a new file (or a link to one that does not exist yet)
     except OSError as err:
         raise OutputError(shown, _reason(err)) from None
-    data = _encode(text)
+    data = (_encode(part) for part in parts)
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(shown, "it is a directory")
     if st is not None and not stat.S_ISREG(st.st_mode):
@@ -80,7 +86,7 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
 
 
-def _write_in_place(path: Path | str, data: bytes, shown: str) -> None:
+def _write_in_place(path: Path | str, data: Iterable[bytes], shown: str) -> None:
     try:
         # without blocking: a named pipe nobody reads is an error, not a hang
         fd = os.open(path, os.O_WRONLY | _NONBLOCK | _NOCTTY | _CLOEXEC)
@@ -97,10 +103,11 @@ def _write_in_place(path: Path | str, data: bytes, shown: str) -> None:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+def _write_all(fd: int, data: Iterable[bytes]) -> None:
+    for chunk in data:
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _reason(err: OSError, directory: Path | None = None, shown: Path | None = None) -> str:

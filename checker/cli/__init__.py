@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from checker.cli.check import run_check
-from checker.cli.commands import run_explain, run_lint, run_provisions, run_schema
+from checker.cli.commands import run_explain, run_import, run_lint, run_provisions, run_schema
 from checker.cli.common import (
     EXIT_ABORTED,
     EXIT_INPUT,
@@ -36,6 +36,7 @@ from checker.cli.parsing import (
     Parser,
     check_arguments,
     explain_arguments,
+    import_arguments,
     lint_arguments,
     provisions_arguments,
     schema_arguments,
@@ -55,6 +56,7 @@ COMMANDS: dict[str, Command] = {
     "explain": (explain_arguments, run_explain),
     "schema": (schema_arguments, run_schema),
     "provisions": (provisions_arguments, run_provisions),
+    "import": (import_arguments, run_import),
 }
 
 

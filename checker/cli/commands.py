@@ -1,5 +1,5 @@
 """Stage 8: the commands that read and show without judging a library — `lint`,
-`explain`, `schema` and `provisions`. Each imports the pipeline only when run."""
+`explain`, `schema`, `provisions` and `import`. Each imports the pipeline only when run."""
 
 from __future__ import annotations
 
@@ -54,6 +54,11 @@ def run_schema(which: str) -> int:
         from checker.report import report_schema
 
         doc = report_schema()
+    elif which == "map":
+        from checker.datasets.mapfile import MapFile
+
+        doc = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+        doc.update(MapFile.model_json_schema())
     elif which in ("terms", "scenario"):
         from checker.models import ScenarioFile, TermsFile
 
@@ -61,7 +66,7 @@ def run_schema(which: str) -> int:
         doc = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
         doc.update(model.model_json_schema())
     else:
-        usage(f"unknown schema `{which}` (choose terms, scenario or report)")
+        usage(f"unknown schema `{which}` (choose terms, scenario, report or map)")
     write_stdout(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     return EXIT_OK
 
@@ -91,3 +96,30 @@ def run_provisions(terms: Path, as_of: str | None = None, interpretation: str | 
         )
     write_stdout(render_table(rows))
     return EXIT_OK
+
+
+def run_import(
+    dataset: str,
+    csv: Path,
+    map: Path,
+    terms: Path,
+    output: Path,
+    as_of: str | None = None,
+    strict: bool = False,
+) -> int:
+    """Write a scenario from an ACLED or UCDP GED export, through a map file."""
+    from checker.ingest import import_dataset
+    from checker.report import render_diagnostics
+    from checker.untrusted import shown
+
+    result = import_dataset(dataset, csv, map, terms, output, as_of=as_of, strict=strict)
+    say(render_diagnostics(result.diagnostics))
+    counts = result.counts
+    if result.written and counts is not None:
+        say(
+            f"{shown(result.output)}: {counts.reports} reports from {counts.rows} rows"
+            f" ({counts.dropped} dropped by the map, {counts.unmapped} of unmapped event types,"
+            f" {counts.bad} that could not be read)\n"
+        )
+    errors = sum(1 for d in result.diagnostics if d.severity == "error")
+    return EXIT_INPUT if errors or not result.written else EXIT_OK

@@ -233,7 +233,24 @@ def explain_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def schema_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("which", metavar="WHICH", help="terms, scenario or report")
+    p.add_argument("which", metavar="WHICH", help="terms, scenario, report or map")
+
+
+def import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", choices=("acled", "ucdp"), metavar="DATASET", help="acled or ucdp")
+    p.add_argument("csv", type=Path, metavar="CSV", help="The dataset's CSV export.")
+    p.add_argument("--map", type=Path, required=True, metavar="MAP", help="The map file.")
+    p.add_argument("--terms", type=Path, required=True, metavar="TERMS", help="A terms file.")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="SCENARIO",
+        help="The scenario to write.",
+    )
+    p.add_argument("--as-of", metavar="DAY", help="The scenario's as_of (default: the map's).")
+    p.add_argument("--strict", action="store_true", help="Values the map does not map are errors.")
 
 
 def provisions_arguments(p: argparse.ArgumentParser) -> None:
