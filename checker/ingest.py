@@ -110,8 +110,9 @@ def import_dataset(
                 f"Imported by `checker import {profile.name}` from {conv.csv_name}"
                 f" with the map {_relative(Path(map_path), output)}.",
                 f"{counts.rows} rows: {counts.reports} reports, {counts.dropped} dropped by the"
-                f" map's rules, {counts.unmapped} of event types the map does not map,"
-                f" {counts.bad} that could not be read.",
+                " map's rules,",
+                f"{counts.unmapped} of event types the map does not map, {counts.bad} that could"
+                " not be read.",
                 "Each report's source names its row (file:line). Import again rather than",
                 "edit this file: an import rewrites it.",
             )
