@@ -31,7 +31,8 @@ class Row:
     values: dict[str, str]
 
     def get(self, column: str) -> str:
-        return self.values.get(column, "")
+        """The value of `column` without surrounding spaces; "" where the row has none."""
+        return self.values.get(column, "").strip()
 
 
 class CsvRows:
@@ -103,7 +104,7 @@ class CsvRows:
             if problem is not None:
                 self.diags.add("D602", Span(self.file, line, 1), problem=problem)
                 continue
-            yield Row(line, {k: v.strip() for k, v in zip(self.header, cells, strict=True)})
+            yield Row(line, dict(zip(self.header, cells, strict=True)))
 
     def _next_record(self) -> tuple[int, list[str]] | None:
         start = self.lines_read + 1

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from checker.datasets.convert import Report
@@ -30,6 +31,7 @@ def quoted(text: str) -> str:
     return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
 
 
+@lru_cache(maxsize=4096)  # ids, kinds and places repeat from row to row
 def scalar(text: str) -> str:
     """`text` plain when YAML reads it back as this same string, else quoted."""
     if (_PLAIN.match(text) and text.lower() not in _WORDS) or _DAYLIKE.match(text):
