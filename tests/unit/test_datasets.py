@@ -105,41 +105,41 @@ ucdp:
 """
 
 
+ACLED_ROW = {
+    "event_id_cnty": "AZE1",
+    "event_date": "2020-12-12",
+    "time_precision": "1",
+    "event_type": "Battles",
+    "sub_event_type": "Armed clash",
+    "actor1": "Military Forces of Azerbaijan (2003-)",
+    "actor2": "Military Forces of Armenia (2018-)",
+    "admin1": "Aghdam",
+    "location": "Aghdam",
+    "source": "A news agency",
+    "notes": "Shots were fired.",
+    "fatalities": "2",
+}
+UCDP_ROW = {
+    "id": "101",
+    "type_of_violence": "1",
+    "side_a": "Government of Azerbaijan",
+    "side_b": "Government of Armenia",
+    "adm_1": "Aghdam",
+    "date_start": "2020-12-12",
+    "date_end": "2020-12-12",
+    "best": "3",
+    "low": "2",
+    "high": "5",
+    "source_article": "A news agency",
+}
+
+
 def acled_row(**values: str) -> dict[str, str]:
-    row = {
-        "event_id_cnty": "AZE1",
-        "event_date": "2020-12-12",
-        "time_precision": "1",
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "actor1": "Military Forces of Azerbaijan (2003-)",
-        "actor2": "Military Forces of Armenia (2018-)",
-        "admin1": "Aghdam",
-        "location": "Aghdam",
-        "source": "A news agency",
-        "notes": "Shots were fired.",
-        "fatalities": "2",
-    }
-    row.update(values)
-    return row
+    return {**ACLED_ROW, **values}
 
 
 def ucdp_row(**values: str) -> dict[str, str]:
-    row = {
-        "id": "101",
-        "type_of_violence": "1",
-        "side_a": "Government of Azerbaijan",
-        "side_b": "Government of Armenia",
-        "adm_1": "Aghdam",
-        "date_start": "2020-12-12",
-        "date_end": "2020-12-12",
-        "best": "3",
-        "low": "2",
-        "high": "5",
-        "source_article": "A news agency",
-    }
-    row.update(values)
-    return row
+    return {**UCDP_ROW, **values}
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
