@@ -153,7 +153,7 @@ _CODES = [
     Code("D609", "the map has no `{dataset}` section", "a map without rules for the dataset"),
     Code(
         "D610",
-        "the scenario is {size} bytes, more than the {limit} that `check` reads",
+        "the scenario is too large for `check` to read as one file: {why}",
         "an import too large to judge in one file",
         warning=True,
     ),

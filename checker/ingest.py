@@ -24,13 +24,13 @@ from checker.datasets.csvrows import CsvRows
 from checker.datasets.mapfile import load_map
 from checker.datasets.profile import Profile
 from checker.datasets.rules import compile_rules
-from checker.datasets.writer import expect_yaml, header_yaml, report_yaml
+from checker.datasets.writer import expect_yaml, header_yaml, report_values, report_yaml
 from checker.diagnostics import Diagnostic, Diagnostics, Span
 from checker.ir import Terms
 from checker.load import display_path, load_terms
 from checker.outputs import write_parts
 from checker.resolve import TermsResolver
-from checker.yamlsource import MAX_BYTES
+from checker.yamlsource import MAX_BYTES, MAX_NODES
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (acled.PROFILE, ucdp.PROFILE)}
 _CHUNK = 1 << 16
@@ -93,10 +93,12 @@ def import_dataset(
             return result
         conv = Converter(rules, _relative(csv_path, output), rows.file, diags, strict)
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            values = 0
             for row in rows.rows():
                 report = conv.convert(row)
                 if report is not None:
                     spool.write(report_yaml(report))
+                    values += report_values(report)
             conv.finish([span for _, span in rules.drops])
             header = rules.header
             day = as_of or (str(header.as_of) if header.as_of is not None else None)
@@ -133,7 +135,11 @@ def import_dataset(
     result.counts = conv.counts
     size = output.stat().st_size if output.exists() else 0
     if size > MAX_BYTES:
-        diags.add("D610", Span(result.output, 0, 0), size=size, limit=MAX_BYTES)
+        why = f"{size} bytes, more than {MAX_BYTES}"
+        diags.add("D610", Span(result.output, 0, 0), why=why)
+    elif values > MAX_NODES - 1000:  # the header and expectations are the rest
+        why = f"about {values} values, more than {MAX_NODES}"
+        diags.add("D610", Span(result.output, 0, 0), why=why)
     result.diagnostics = diags.sorted()
     return result
 

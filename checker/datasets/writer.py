@@ -63,6 +63,23 @@ def _date(d: str | tuple[date, date]) -> str:
     return f"{{from: {d[0].isoformat()}, to: {d[1].isoformat()}}}"
 
 
+def _count(v: Any) -> int:
+    """How many YAML values `v` is written as (a flow mapping or list counts itself)."""
+    if isinstance(v, tuple) and len(v) == 2 and not isinstance(v[0], str):
+        return 3  # {min, max}
+    if isinstance(v, tuple) and len(v) > 1:
+        return 2 + len(v)  # {one_of: [...]}
+    return 1
+
+
+def report_values(r: Report) -> int:
+    """How many values the loader builds for `r` (it bounds them per file)."""
+    n = 4 + (r.note is not None)  # the report, its id, kind and source
+    n += sum(_count(v) for v in (r.actor, r.place) if v is not None)
+    n += 1 if isinstance(r.date, str) else 3
+    return n + sum(_count(v) for _, v in r.fields)
+
+
 def report_yaml(r: Report) -> str:
     lines = [f"  - id: {scalar(r.id)}", f"    event: {scalar(r.kind)}"]
     if r.actor is not None:

@@ -473,3 +473,22 @@ def test_written_strings_read_back_exactly(text: str) -> None:
     doc = load_text(f"key: {quoted(text)}\n", "t.yaml", diags)
     assert doc is not None and not diags.items
     assert doc.data == {"key": text}
+
+
+def test_an_import_too_large_for_check_is_written_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [acled_row(event_id_cnty=f"R{i}") for i in range(40)]
+    monkeypatch.setattr("checker.ingest.MAX_NODES", 1100)  # the real bound is 200,000 values
+    result, doc = run(tmp_path, rows)
+    assert result.written and len(doc["reports"]) == 40
+    (d,) = result.diagnostics
+    assert (d.code, d.severity) == ("D610", Severity.WARNING)
+    assert "about 480 values, more than 1100" in d.message  # 12 a report: one_of actors
+    # the count is the loader's: the file is those 480 values and a few of the header
+    text = (tmp_path / "out" / "imported.yaml").read_text()
+    for bound, fits in ((480, False), (500, True)):
+        diags = Diagnostics()
+        monkeypatch.setattr("checker.yamlsource.MAX_NODES", bound)
+        load_text(text, "x.yaml", diags)
+        assert (not diags.items) == fits
