@@ -141,10 +141,13 @@ def compare_expectations(result: ScenarioResult, scenario) -> None:  # type: ign
     exp = scenario.expect
     if exp is None:
         return
+    if exp.verdict is not None:
+        result.expected["verdict"] = exp.verdict
     if exp.verdict is not None and exp.verdict != result.verdict:
         result.mismatches.append(Mismatch("verdict", exp.verdict, result.verdict, scenario.span))
     by_id = {p.id: p for p in result.provisions}
     for pid, verdict, span in exp.provisions:
+        result.expected[pid] = verdict
         actual = by_id[pid].verdict if pid in by_id else "absent"
         if actual != verdict:
             result.mismatches.append(Mismatch(pid, verdict, actual, span))

@@ -117,6 +117,8 @@ class ScenarioResult:
     reason: str | None = None  # why the solver gave up
     mismatches: list[Mismatch] = field(default_factory=list)
     has_expect: bool = False
+    # what `expect` asks for: "verdict" and provision ids, each to the verdict it states
+    expected: dict[str, str] = field(default_factory=dict)
     duration: float = 0.0
     checks: int = 0
     span: Span | None = None

@@ -141,7 +141,7 @@ def test_bad_file_does_not_stop_the_good_ones(tmp_path: Path) -> None:
     assert proc.returncode == 3  # 3 takes precedence over 1
     assert "a-good" in proc.stdout and "c-fail" in proc.stdout
     assert "b-bad.yaml:2:1" in proc.stderr
-    assert proc.stdout.rstrip().endswith("1 passed, 1 failed, 1 errors")
+    assert proc.stdout.rstrip().endswith("1 passed, 1 failed, 1 error")
 
 
 def test_no_scenarios_exits_5(tmp_path: Path) -> None:
@@ -266,9 +266,23 @@ def test_version_and_console_scripts() -> None:
             assert out.returncode == 0, out.stderr
 
 
-def test_shipped_library_passes() -> None:
-    proc = run("check", "-q", "scenarios")
+def test_shipped_library_passes_without_an_error(tmp_path: Path) -> None:
+    # SPEC §6 levels: expected violations are notices; a passing library shows no error
+    sarif = tmp_path / "checker.sarif"
+    proc = run("check", "scenarios", "--format", "github", "--format", "sarif", "--output", sarif)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    annotations = [ln for ln in lines if ln.startswith("::")]
+    assert annotations and all(a.startswith("::notice ") for a in annotations)
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert results and all((r["kind"], r["level"]) == ("pass", "none") for r in results)
+    # the text report: one line per passing scenario, then the summary
+    report = lines[len(annotations) :]
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").rglob("*.yaml"))
+    assert len(report) == len(files) + 1
+    assert all(ln.endswith(" PASS") for ln in report[:-1])
+    assert [ln.split(":")[0] for ln in report[:-1]] == files
+    assert report[-1] == f"{len(files)} passed, 0 failed"
 
 
 def _library(tmp: Path, count: int) -> Path:

@@ -2,11 +2,13 @@
 tests/golden/<format>.txt. `pytest --update-golden` rewrites them; review the diff.
 
 The library (tests/golden/library/, against tests/cases/mini-terms.yaml): a
-passing scenario with a missed goal (a warning), a violated provision with its
-proof and no `expect`, a failed expectation, an incoherent scenario, and a
-file that cannot be judged. It is checked from the repository root, so paths
-read `tests/golden/library/...`. Durations, times and tool versions are
-normalised away.
+passing scenario with a missed goal (a notice), a violated provision with its
+proof and no `expect`, a failed expectation, an incoherent scenario that expects
+to be, a file that cannot be judged, and a passing scenario that expects its
+violation (a notice). It is checked from the repository root, so paths read
+`tests/golden/library/...`. Besides each format with its defaults, `text -v` is
+kept too (`text-verbose.txt`). Durations, times and tool versions are normalised
+away.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ SARIF_SCHEMA = Path(__file__).resolve().parents[1] / ".." / "shared" / "schemas"
 SARIF_SCHEMA_FILE = SARIF_SCHEMA / "sarif-schema-2.1.0.json"
 
 GOLDEN_FORMATS = ("text", "compact", "json", "junit", "sarif", "github", "markdown")
+# golden name: (format, its options)
+GOLDENS: dict[str, tuple[str, dict[str, bool]]] = {
+    **{fmt: (fmt, {}) for fmt in GOLDEN_FORMATS},
+    "text-verbose": ("text", {"verbose": True}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +85,7 @@ def test_library_is_as_described(run: RunResult) -> None:
         "golden-violation": ("violation", False),
         "golden-expect-fail": ("consistent", False),
         "golden-incoherent": ("incoherent", True),
+        "golden-expected-violation": ("violation", True),
     }
     assert [e.file for e in run.errors] == [f"{LIBRARY}/5-input-error.yaml"]
     proofs = {
@@ -89,17 +97,18 @@ def test_library_is_as_described(run: RunResult) -> None:
     assert proofs == {"ceasefire": ["shelling"]}
 
 
-@pytest.mark.parametrize("fmt", GOLDEN_FORMATS)
-def test_golden(fmt: str, run: RunResult, request: pytest.FixtureRequest) -> None:
-    out = normalise(fmt, FORMATS[fmt](run))
-    path = GOLDEN / f"{fmt}.txt"
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_golden(name: str, run: RunResult, request: pytest.FixtureRequest) -> None:
+    fmt, options = GOLDENS[name]
+    out = normalise(fmt, FORMATS[fmt](run, **options))
+    path = GOLDEN / f"{name}.txt"
     if request.config.getoption("--update-golden"):
         path.write_text(out, encoding="utf-8", newline="\n")
         return
     assert path.exists(), f"{path.name} is missing: run `pytest --update-golden` and review it"
     expected = path.read_text(encoding="utf-8")
     assert out == expected, (
-        f"{fmt} output changed: run `pytest --update-golden` and review the diff"
+        f"{name} output changed: run `pytest --update-golden` and review the diff"
     )
 
 

@@ -196,7 +196,11 @@ def _write_reports(
         to_terminal = t.path is None and sys.stdout is not None and sys.stdout.isatty()
         paint = config.color == "always" or (config.color == "auto" and to_terminal)
         text = FORMATS[t.format](
-            run, verbose=verbose, quiet=quiet, color=paint and t.format == "text"
+            run,
+            verbose=verbose,
+            quiet=quiet,
+            color=paint and t.format == "text",
+            exit_zero=config.exit_zero,
         )
         try:
             if t.path is None:

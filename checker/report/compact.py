@@ -1,20 +1,27 @@
 """The `compact` format — one `file:line:col: verdict subject message` line per finding — and
 the list of findings the CI formats (`compact`, `github`, `sarif`) share.
 
-A finding is something a reader must look at, located in a file:
+A finding is something a reader may look at, located in a file:
 
 - a violated provision, at the first report that proves it (at line 1 of the
   scenario file when no report is needed, e.g. a closed world's silence), the
-  provision itself as a related location; a `binding: false` provision only
-  warns. In an `incoherent` scenario provision verdicts are those of one
-  reading (no proofs), so there the conflicts are the findings instead;
+  provision itself as a related location. In an `incoherent` scenario
+  provision verdicts are those of the most trusted readings (no proofs), so
+  there the conflicts are the findings instead;
 - a violation no single provision shows (the joint conflict);
 - each expectation mismatch, at its place in `expect`; a scenario without
-  `expect` whose verdict is not `consistent` (it fails, SPEC §4.4);
+  `expect` whose verdict is not `consistent` (it fails);
 - each set of reports that cannot all be true (`incoherent`);
 - a scenario the solver gave up on, or whose worker died;
 - input errors (files that could not be judged) — listed by `github` and
   `sarif`; `compact`, like `text`, leaves them to the diagnostics on stderr.
+
+Each has a level. What fails the run is an `error`: an unmet expectation, a
+scenario without `expect` that is not `consistent` and the violations that make
+it so, an input error, an `unknown` scenario (a `warning` under `--exit-zero`,
+which does not fail on it). What the scenario's `expect` asked for — a violated
+provision, a joint violation, incoherent reports — and a missed goal
+(`binding: false`) are a `notice`; `quiet` leaves notices out.
 """
 
 from __future__ import annotations
@@ -24,8 +31,11 @@ from typing import Any
 
 from checker.diagnostics import Span
 from checker.report.text import summary_line, why_unknown
-from checker.results import Because, ProvisionResult, RunResult, ScenarioResult
+from checker.results import Because, Mismatch, ProvisionResult, RunResult, ScenarioResult
 from checker.untrusted import shown
+
+# levels of finding
+ERROR, WARNING, NOTICE = "error", "warning", "notice"
 
 # kinds of finding
 VIOLATED = "violated"
@@ -52,7 +62,7 @@ class Related:
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    level: str  # "error" or "warning"
+    level: str  # ERROR, WARNING or NOTICE
     file: str
     line: int
     column: int
@@ -64,6 +74,7 @@ class Finding:
     provision: ProvisionResult | None = None
     rule: str = ""  # the SARIF rule id
     related: tuple[Related, ...] = field(default=())
+    goal: bool = False  # about a provision that is a goal (`binding: false`), not a duty
 
     @property
     def text(self) -> str:
@@ -110,6 +121,19 @@ def _at(span: Span | None, s: ScenarioResult) -> tuple[str, int, int]:
     return span.file, max(span.line, 1), max(span.column, 1)
 
 
+def accepted(s: ScenarioResult, what: str, verdict: str) -> bool:
+    """Whether `s`'s expectations accept `what` (a provision id, or "verdict" for the
+    scenario's) having `verdict`: `expect` states that verdict for it, or — for a provision
+    `expect` does not list — the scenario verdict it states, if any, holds. Without `expect`
+    only the scenario verdict `consistent` is accepted."""
+    if not s.has_expect:
+        return what == "verdict" and verdict == "consistent"
+    stated = s.expected.get(what)
+    if stated is not None:
+        return stated == verdict
+    return what == "verdict" or s.expected.get("verdict", s.verdict) == s.verdict
+
+
 def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
     if p.because:
         first = p.because[0]
@@ -128,87 +152,123 @@ def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
     if p.interpreted_by:
         details.append(f"read as {p.interpreted_by}")
     where = f" (provision at {p.span.file}:{p.span.line})" if p.span else ""
-    prefix = "" if p.binding else "warning, not binding: "
+    if not p.binding:
+        level, prefix, title = NOTICE, "goal, not binding: ", "violated (a goal)"
+    elif accepted(s, p.id, "violated"):
+        level, prefix, title = NOTICE, "as expected: ", "violated as expected"
+    else:
+        level, prefix, title = ERROR, "", "violated"
     tail = f" [{'; '.join(details)}]" if details else ""
     return Finding(
         kind=VIOLATED,
-        level="error" if p.binding else "warning",
+        level=level,
         file=file,
         line=line,
         column=col,
         verdict="violated",
         subject=p.id,
         message=f"{prefix}{p.text}{where}{tail}",
-        title=f"{s.id}: {p.id} violated",
+        title=f"{s.id}: {p.id} {title}",
         scenario=s,
         provision=p,
         rule=p.id,
         related=tuple(_related_provision(p)) + tuple(_related_because(b) for b in p.because[1:]),
+        goal=not p.binding,
     )
 
 
-def scenario_findings(s: ScenarioResult) -> list[Finding]:
+def _joint(s: ScenarioResult, by_id: dict[str, ProvisionResult]) -> Finding:
+    assert s.joint is not None
+    file, line, col = _at(None, s)
+    if s.joint.because:
+        b = s.joint.because[0]
+        file, line, col = b.file, max(b.line, 1), max(b.column, 1)
+    given = ", ".join(_because(b) for b in s.joint.because) or "no report"
+    related: list[Related] = []
+    for pid in s.joint.provisions:
+        if pid in by_id:
+            related.extend(_related_provision(by_id[pid]))
+    expected = accepted(s, "verdict", "violation")
+    return Finding(
+        kind=JOINT,
+        level=NOTICE if expected else ERROR,
+        file=file,
+        line=line,
+        column=col,
+        verdict="violation",
+        subject=s.id,
+        message=("as expected: " if expected else "")
+        + "no world keeps these provisions together: "
+        + ", ".join(s.joint.provisions)
+        + f" [given {given}]",
+        title=f"{s.id}: joint violation" + (" (as expected)" if expected else ""),
+        scenario=s,
+        rule="joint-violation",
+        related=tuple(related),
+    )
+
+
+def _mismatch(s: ScenarioResult, m: Mismatch, by_id: dict[str, ProvisionResult]) -> Finding:
+    file, line, col = _at(m.span or s.span, s)
+    what = "scenario verdict" if m.what == "verdict" else f"provision {m.what}"
+    prov = by_id.get(m.what) if m.what != "verdict" else None
+    return Finding(
+        kind=MISMATCH,
+        level=ERROR,
+        file=file,
+        line=line,
+        column=col,
+        verdict=m.actual,
+        subject=s.id if m.what == "verdict" else m.what,
+        message=f"expected {what} {m.expected}, got {m.actual}",
+        title=f"{s.id}: expectation not met",
+        scenario=s,
+        provision=prov,
+        rule="expectation",
+        related=_related_provision(prov) if prov is not None else (),
+    )
+
+
+def _conflict(s: ScenarioResult, i: int, conflict: tuple[Because, ...]) -> Finding:
+    file, line, col = _at(None, s)
+    if conflict:
+        file, line, col = conflict[0].file, max(conflict[0].line, 1), max(conflict[0].column, 1)
+    reports = ", ".join(_because(b) for b in conflict)
+    expected = accepted(s, "verdict", "incoherent")
+    return Finding(
+        kind=CONFLICT,
+        level=NOTICE if expected else ERROR,
+        file=file,
+        line=line,
+        column=col,
+        verdict="incoherent",
+        subject=s.id,
+        message=("as expected: " if expected else "")
+        + f"conflict {i}: these reports cannot all be true: {reports}",
+        title=f"{s.id}: incoherent reports" + (" (as expected)" if expected else ""),
+        scenario=s,
+        rule="incoherent",
+        related=tuple(_related_because(b) for b in conflict[1:]),
+    )
+
+
+def scenario_findings(s: ScenarioResult, *, exit_zero: bool = False) -> list[Finding]:
+    """The findings of one scenario, each with its level (`exit_zero`: an `unknown`
+    verdict is a warning, since it does not fail the run)."""
     out: list[Finding] = []
     by_id = {p.id: p for p in s.provisions}
     if s.verdict != "incoherent":
         out.extend(_violated(s, p) for p in s.provisions if p.verdict == "violated")
     if s.joint is not None:
-        file, line, col = _at(None, s)
-        if s.joint.because:
-            b = s.joint.because[0]
-            file, line, col = b.file, max(b.line, 1), max(b.column, 1)
-        given = ", ".join(_because(b) for b in s.joint.because) or "no report"
-        related: list[Related] = []
-        for pid in s.joint.provisions:
-            if pid in by_id:
-                related.extend(_related_provision(by_id[pid]))
-        out.append(
-            Finding(
-                kind=JOINT,
-                level="error",
-                file=file,
-                line=line,
-                column=col,
-                verdict="violation",
-                subject=s.id,
-                message=(
-                    "no world keeps these provisions together: "
-                    + ", ".join(s.joint.provisions)
-                    + f" [given {given}]"
-                ),
-                title=f"{s.id}: joint violation",
-                scenario=s,
-                rule="joint-violation",
-                related=tuple(related),
-            )
-        )
-    for m in s.mismatches:
-        file, line, col = _at(m.span or s.span, s)
-        what = "scenario verdict" if m.what == "verdict" else f"provision {m.what}"
-        prov = by_id.get(m.what) if m.what != "verdict" else None
-        out.append(
-            Finding(
-                kind=MISMATCH,
-                level="error",
-                file=file,
-                line=line,
-                column=col,
-                verdict=m.actual,
-                subject=s.id if m.what == "verdict" else m.what,
-                message=f"expected {what} {m.expected}, got {m.actual}",
-                title=f"{s.id}: expectation not met",
-                scenario=s,
-                provision=prov,
-                rule="expectation",
-                related=_related_provision(prov) if prov is not None else (),
-            )
-        )
+        out.append(_joint(s, by_id))
+    if s.verdict != "unknown":  # an unknown scenario's mismatches follow from the give-up
+        out.extend(_mismatch(s, m, by_id) for m in s.mismatches)
     if not s.has_expect and s.verdict not in ("consistent", "unknown"):
         file, line, col = _at(s.span, s)
         out.append(
             Finding(
                 kind=NO_EXPECT,
-                level="error",
+                level=ERROR,
                 file=file,
                 line=line,
                 column=col,
@@ -220,33 +280,13 @@ def scenario_findings(s: ScenarioResult) -> list[Finding]:
                 rule="expectation",
             )
         )
-    for i, conflict in enumerate(s.conflicts, 1):
-        file, line, col = _at(None, s)
-        if conflict:
-            file, line, col = conflict[0].file, max(conflict[0].line, 1), max(conflict[0].column, 1)
-        reports = ", ".join(_because(b) for b in conflict)
-        out.append(
-            Finding(
-                kind=CONFLICT,
-                level="error",
-                file=file,
-                line=line,
-                column=col,
-                verdict="incoherent",
-                subject=s.id,
-                message=f"conflict {i}: these reports cannot all be true: {reports}",
-                title=f"{s.id}: incoherent reports",
-                scenario=s,
-                rule="incoherent",
-                related=tuple(_related_because(b) for b in conflict[1:]),
-            )
-        )
+    out.extend(_conflict(s, i, c) for i, c in enumerate(s.conflicts, 1))
     if s.verdict == "unknown":
         file, line, col = _at(s.span, s)
         out.append(
             Finding(
                 kind=UNKNOWN,
-                level="warning",
+                level=WARNING if exit_zero else ERROR,
                 file=file,
                 line=line,
                 column=col,
@@ -269,7 +309,7 @@ def input_findings(run: RunResult) -> list[Finding]:
             out.append(
                 Finding(
                     kind=INPUT_ERROR,
-                    level="error" if d.severity.value == "error" else "warning",
+                    level=ERROR if d.severity.value == "error" else WARNING,
                     file=d.span.file,
                     line=max(d.span.line, 1),
                     column=max(d.span.column, 1),
@@ -287,19 +327,19 @@ def input_findings(run: RunResult) -> list[Finding]:
     return out
 
 
-def findings(run: RunResult, *, quiet: bool = False, inputs: bool = True) -> list[Finding]:
-    """Every finding of a run, scenarios in run order, then input errors.
+def findings(
+    run: RunResult, *, quiet: bool = False, inputs: bool = True, exit_zero: bool = False
+) -> list[Finding]:
+    """Every finding of a run, scenarios in run order, then input errors (`inputs`).
 
-    `quiet` leaves out the findings of scenarios that passed.
+    `quiet` leaves out the notices; `exit_zero` makes `unknown` a warning.
     """
     out: list[Finding] = []
     for s in run.scenarios:
-        if quiet and s.passed and s.verdict != "unknown":
-            continue
-        out.extend(scenario_findings(s))
+        out.extend(scenario_findings(s, exit_zero=exit_zero))
     if inputs:
         out.extend(input_findings(run))
-    return out
+    return [f for f in out if not (quiet and f.level == NOTICE)]
 
 
 def compact_line(f: Finding) -> str:
@@ -310,9 +350,17 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_compact(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+def render_compact(
+    run: RunResult,
+    *,
+    verbose: bool = False,
+    quiet: bool = False,
+    exit_zero: bool = False,
+    **_: Any,
+) -> str:
     # whitespace in a finding's text is folded into single spaces first, then what is left
     # of the input escaped
-    lines = [shown(compact_line(f)) for f in findings(run, quiet=quiet, inputs=False)]
+    chosen = findings(run, quiet=quiet, inputs=False, exit_zero=exit_zero)
+    lines = [shown(compact_line(f)) for f in chosen]
     lines.append(summary_line(run))
     return "\n".join(lines) + "\n"

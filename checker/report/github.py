@@ -1,7 +1,9 @@
 """The `github` format: GitHub Actions workflow commands, then the text report.
 
-Each finding (see `compact`) becomes `::error file=F,line=L,col=C,title=T::message`
-(`::warning` for a `binding: false` provision and a solver that gave up), encoded as
+Each finding (see `compact`) becomes `::LEVEL file=F,line=L,col=C,title=T::message`, LEVEL
+its level: `error` for what fails the run, `notice` for what the scenario expects and for
+missed goals (left out under `--quiet`), `warning` for `unknown` under `--exit-zero`. A
+library that passes prints no `::error`. Messages and properties are encoded as
 workflow commands require (`%25`, `%0D`, `%0A`, and in properties `%3A`, `%2C`); any
 other control character of the input is escaped (`\\x1b`). When `$GITHUB_STEP_SUMMARY` names a file, the `markdown`
 summary is appended to it (the job's summary page).
@@ -44,7 +46,7 @@ def command(level: str, message: str, **props: object) -> str:
 
 def annotation(f: Finding) -> str:
     return command(
-        "warning" if f.level == "warning" else "error",
+        f.level,
         f.full_text,
         file=f.file.replace("\\", "/"),
         line=f.line,
@@ -67,7 +69,14 @@ def write_step_summary(run: RunResult, *, quiet: bool = False) -> bool:
     return True
 
 
-def render_github(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
-    lines = [annotation(f) for f in findings(run, quiet=quiet)]
+def render_github(
+    run: RunResult,
+    *,
+    verbose: bool = False,
+    quiet: bool = False,
+    exit_zero: bool = False,
+    **_: Any,
+) -> str:
+    lines = [annotation(f) for f in findings(run, quiet=quiet, exit_zero=exit_zero)]
     write_step_summary(run, quiet=quiet)
     return "".join(line + "\n" for line in lines) + render_text(run, verbose=verbose, quiet=quiet)

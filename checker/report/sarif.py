@@ -2,15 +2,20 @@
 
 One run of the tool `checker`. Results (`results: []` when there is nothing):
 
-- one per violated provision, rule id = the provision id, level `error`
-  (`warning` when the provision is not binding), located at the first report
-  that proves it, the provision and the other proving reports as related
+- one per violated provision, rule id = the provision id, located at the first
+  report that proves it, the provision and the other proving reports as related
   locations;
 - one per failed expectation (rule `expectation`), at its place in `expect`;
   a scenario without `expect` whose verdict is not `consistent` is one too;
 - a violation no single provision shows (rule `joint-violation`), a scenario
   the solver gave up on (rule `unknown`);
 - one per input error, rule id = the diagnostic code.
+
+Levels follow the findings' (see `compact`): what fails the run is `kind: "fail"` with
+`level: "error"` (`"warning"` for `unknown` under `--exit-zero`). What a scenario's
+`expect` asked for is `kind: "pass"`, a missed goal (`binding: false`) `kind:
+"informational"`, both with `level: "none"`, as SARIF 2.1.0 requires of every kind but
+`fail` (§3.27.10). So a library that passes has no result of level `error`.
 
 `rules` lists every rule a result uses, provisions first as they appear.
 URIs are the paths as shown to the user (relative to the working directory
@@ -25,7 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 from checker import __version__, codes
-from checker.report.compact import CONFLICT, VIOLATED, Finding, Related, findings
+from checker.report.compact import CONFLICT, NOTICE, VIOLATED, Finding, Related, findings
 from checker.results import ProvisionResult, RunResult
 from checker.untrusted import shown
 
@@ -105,7 +110,7 @@ def _provision_rule(p: ProvisionResult, terms: str) -> dict[str, Any]:
         "name": p.id,
         "shortDescription": {"text": truncate(p.text) or p.id},
         "fullDescription": {"text": p.text or p.id},
-        "defaultConfiguration": {"level": "error" if p.binding else "warning"},
+        "defaultConfiguration": {"level": "error" if p.binding else "note"},
         "properties": props,
     }
 
@@ -125,11 +130,20 @@ def _other_rule(rule: str) -> dict[str, Any]:
     }
 
 
+def kind_and_level(f: Finding) -> tuple[str, str]:
+    """A finding's SARIF `kind` and `level`."""
+    if f.level == NOTICE:
+        return ("informational" if f.goal else "pass"), "none"
+    return "fail", f.level
+
+
 def _result(f: Finding, rule_index: int) -> dict[str, Any]:
+    kind, level = kind_and_level(f)
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
-        "level": f.level,
+        "kind": kind,
+        "level": level,
         "message": {"text": f.full_text},
         "locations": [_location(f.file, f.line, f.column)],
     }
@@ -146,8 +160,8 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
-def sarif_document(run: RunResult) -> dict[str, Any]:
-    chosen = [f for f in findings(run) if f.kind != CONFLICT]
+def sarif_document(run: RunResult, *, exit_zero: bool = False) -> dict[str, Any]:
+    chosen = [f for f in findings(run, exit_zero=exit_zero) if f.kind != CONFLICT]
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for f in chosen:
@@ -196,6 +210,14 @@ def _escaped(doc: Any, key: str = "") -> Any:
     return doc
 
 
-def render_sarif(run: RunResult, *, verbose: bool = False, quiet: bool = False, **_: Any) -> str:
+def render_sarif(
+    run: RunResult,
+    *,
+    verbose: bool = False,
+    quiet: bool = False,
+    exit_zero: bool = False,
+    **_: Any,
+) -> str:
     """The whole document whatever `quiet` says: code scanning wants every result."""
-    return json.dumps(sarif_document(run), indent=2, ensure_ascii=False) + "\n"
+    document = sarif_document(run, exit_zero=exit_zero)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,10 +1,19 @@
-"""The `text` format: a verdict line per scenario, its provisions, then a summary line."""
+"""The `text` format: what needs attention at the end, then a summary line.
+
+One scenario is shown in full: its verdict line, every provision with its verdict, the
+responsible parties and the reports that prove it, the provisions that are not
+formalized in one line. Of several, a scenario that passed is its verdict line alone
+(`verbose`: in full too, with every reading's verdicts), and the scenarios that failed or
+could not be judged come after the passing ones, in full, then a line per file that
+could not be judged; `quiet` leaves out the passing scenarios and shows the others by
+their verdict line and unmet expectations.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checker.results import Because, OpenExplanation, RunResult, ScenarioResult
+from checker.results import Because, FileError, OpenExplanation, RunResult, ScenarioResult
 from checker.untrusted import clean
 
 SHOWN = {"violated", "open", "pending", "complied", "unknown"}
@@ -18,7 +27,7 @@ def _where(b: Because) -> str:
 _ANSI = {
     "violated": "31", "violation": "31", "FAIL": "31;1", "open": "33", "pending": "34",
     "complied": "32", "consistent": "32", "PASS": "32", "incoherent": "35", "unknown": "90",
-    "UNKNOWN": "90", "unformalized": "90",
+    "UNKNOWN": "90", "unformalized": "90", "ERROR": "31;1",
 }  # fmt: skip
 
 
@@ -57,8 +66,10 @@ def render_scenario(
     if quiet:
         return lines
     width = max((len(p.id) for p in s.provisions), default=0)
+    unformalized = []
     for p in s.provisions:
         if p.verdict == "unformalized" and not verbose:
+            unformalized.append(p.id)
             continue
         notes = []
         if p.responsible:
@@ -88,6 +99,8 @@ def render_scenario(
                 lines.append(f"      {p.note}")
         elif p.verdict == "unknown" and p.note:
             lines.append(f"      {p.note}")
+    if unformalized:
+        lines.append("  not formalized (never checked): " + ", ".join(unformalized))
     for pid, per in sorted(s.by_reading_only.items()):
         lines.append(
             f"  {pid}  only in some readings: " + ", ".join(f"{v} under {r}" for r, v in per)
@@ -125,19 +138,55 @@ def summary_line(run: RunResult) -> str:
     if run.unknown:
         parts.append(f"{run.unknown} unknown")
     if run.errors:
-        parts.append(f"{len(run.errors)} errors")
+        parts.append(plural(len(run.errors), "error"))
     return ", ".join(parts)
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def needs_attention(s: ScenarioResult) -> bool:
+    """A scenario that failed or could not be judged (`unknown`)."""
+    return not s.passed or s.verdict == "unknown"
+
+
+def error_line(e: FileError) -> str:
+    """A file that could not be judged, with its first problem (its full list is on stderr)."""
+    errors = [d for d in e.diagnostics if d.severity.value == "error"] or e.diagnostics
+    line = f"{e.file}: ERROR not judged"
+    if not errors:
+        return line
+    first = errors[0]
+    if first.span.file != e.file:
+        where = f"{first.span}: "
+    else:
+        where = f"line {first.span.line}:{first.span.column}: " if first.span.line > 0 else ""
+    more = f" (and {plural(len(errors) - 1, 'more error')})" if len(errors) > 1 else ""
+    return f"{line}: {where}{first.message} [{first.code}]{more}"
 
 
 def render_text(
     run: RunResult, *, verbose: bool = False, quiet: bool = False, color: bool = False, **_: object
 ) -> str:
     run = clean(run)
+    brief = len(run.scenarios) > 1 and not verbose  # passing scenarios: their verdict line
     lines: list[str] = []
     for s in run.scenarios:
-        lines.extend(render_scenario(s, verbose=verbose, quiet=quiet, color=color))
+        if needs_attention(s) or quiet:
+            continue
+        shown = render_scenario(s, verbose=verbose, color=color)
+        lines.extend(shown[:1] if brief else shown)
+    for s in run.scenarios:
+        if needs_attention(s):
+            lines.extend(render_scenario(s, verbose=verbose, quiet=quiet, color=color))
+    lines.extend(_paint_error(error_line(e), color) for e in run.errors)
     lines.append(summary_line(run))
     return "\n".join(lines) + "\n"
+
+
+def _paint_error(line: str, color: bool) -> str:
+    return line.replace(" ERROR ", f" {_paint('ERROR', color)} ", 1)
 
 
 _MEANING = {

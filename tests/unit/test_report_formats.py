@@ -116,6 +116,7 @@ def full_run() -> RunResult:
         "incoherent",
         "incoherent",
         has_expect=True,
+        expected={"verdict": "incoherent"},
         provisions=[prov("aghdam", "violated")],
         conflicts=[
             (
@@ -131,11 +132,18 @@ def full_run() -> RunResult:
         joint=JointConflict(("x", "y"), (Because("r", "scenarios/joint.yaml", 6, 5),)),
     )
     unknown = scenario("slow", "unknown", reason="timeout after 10s")
+    wanted = scenario(
+        "wanted",
+        "violation",
+        has_expect=True,
+        expected={"verdict": "violation", "ceasefire": "violated"},
+        provisions=[prov("ceasefire", "violated", because=(shelling("scenarios/wanted.yaml"),))],
+    )
     err = FileError(
         "scenarios/broken.yaml",
         [Diagnostic("R201", "unknown event kind `x`", Span("scenarios/broken.yaml", 4, 9))],
     )
-    return RunResult(scenarios=[bad, expect, incoherent, joint, unknown], errors=[err])
+    return RunResult(scenarios=[bad, expect, incoherent, joint, unknown, wanted], errors=[err])
 
 
 # ---- all formats ----------------------------------------------------------------------
@@ -163,7 +171,7 @@ def test_compact_one_line_per_finding() -> None:
         "(provision at terms/mini.yaml:10) [because `shelling` (wire), `s2`]",
         "scenarios/bad.yaml:1:1: violated releases bad: text of releases "
         "(provision at terms/mini.yaml:20) [responsible: AM]",
-        "scenarios/bad.yaml:7:5: violated goal bad: warning, not binding: text of goal "
+        "scenarios/bad.yaml:7:5: violated goal bad: goal, not binding: text of goal "
         "(provision at terms/mini.yaml:30) [because `shelling` (wire)]",
         "scenarios/bad.yaml:2:1: violation bad verdict violation, no expect "
         "(without one, only consistent passes)",
@@ -171,14 +179,16 @@ def test_compact_one_line_per_finding() -> None:
         "got consistent",
         "scenarios/expect.yaml:11:5: complied kalbajar expect: expected provision kalbajar "
         "violated, got complied",
-        "scenarios/incoherent.yaml:7:5: incoherent incoherent conflict 1: "
+        "scenarios/incoherent.yaml:7:5: incoherent incoherent as expected: conflict 1: "
         "these reports cannot all be true: `a`, `b`",
         "scenarios/joint.yaml:6:5: violation joint no world keeps these provisions together: "
         "x, y [given `r`]",
         "scenarios/joint.yaml:2:1: violation joint verdict violation, no expect "
         "(without one, only consistent passes)",
         "scenarios/slow.yaml:2:1: unknown slow solver gave up: timeout after 10s",
-        "1 passed, 3 failed, 1 unknown, 1 errors",
+        "scenarios/wanted.yaml:7:5: violated ceasefire wanted: as expected: text of ceasefire "
+        "(provision at terms/mini.yaml:10) [because `shelling` (wire)]",
+        "2 passed, 3 failed, 1 unknown, 1 error",
     ]
 
 
@@ -189,6 +199,9 @@ def test_compact_clean_and_quiet() -> None:
     )
     assert len(render_compact(warned).splitlines()) == 2
     assert render_compact(warned, quiet=True) == "1 passed, 0 failed\n"
+    quiet = render_compact(full_run(), quiet=True)
+    assert "as expected" not in quiet and "goal, not binding" not in quiet
+    assert len(quiet.splitlines()) == len(render_compact(full_run()).splitlines()) - 3
 
 
 def test_compact_lines_stay_one_line() -> None:
@@ -199,14 +212,103 @@ def test_compact_lines_stay_one_line() -> None:
     assert re.match(r"^\S+:\d+:\d+: violated c ", first)
 
 
+def _levels(run: RunResult, **options: bool) -> dict[tuple[str, str, str], str]:
+    return {
+        (f.scenario.id if f.scenario else "", f.kind, f.subject): f.level
+        for f in findings(run, **options)
+    }
+
+
 def test_findings_levels() -> None:
-    levels = {(f.kind, f.subject): f.level for f in findings(full_run())}
-    assert levels[("violated", "goal")] == "warning"
-    assert levels[("violated", "ceasefire")] == "error"
-    assert levels[("unknown", "slow")] == "warning"
-    assert levels[("input-error", "R201")] == "error"
-    # an incoherent scenario's provision verdicts are one reading's: the conflicts are reported
-    assert ("violated", "aghdam") not in levels
+    levels = _levels(full_run())
+    # what fails the run: errors
+    assert levels[("bad", "violated", "ceasefire")] == "error"  # no expect: the violation fails
+    assert levels[("bad", "no-expect", "bad")] == "error"
+    assert levels[("expect", "mismatch", "kalbajar")] == "error"
+    assert levels[("joint", "joint", "joint")] == "error"
+    assert levels[("slow", "unknown", "slow")] == "error"
+    assert levels[("", "input-error", "R201")] == "error"
+    # what the scenario expects, and missed goals: notices
+    assert levels[("bad", "violated", "goal")] == "notice"
+    assert levels[("wanted", "violated", "ceasefire")] == "notice"
+    assert levels[("incoherent", "conflict", "incoherent")] == "notice"
+    # an incoherent scenario's provision verdicts are the trusted readings': conflicts instead
+    assert ("incoherent", "violated", "aghdam") not in levels
+    # --exit-zero: an unknown verdict does not fail the run, so it warns
+    assert _levels(full_run(), exit_zero=True)[("slow", "unknown", "slow")] == "warning"
+    # -q: notices left out, nothing else
+    quiet = _levels(full_run(), quiet=True)
+    assert quiet == {k: v for k, v in levels.items() if v != "notice"}
+
+
+def test_levels_follow_what_expect_asked_for() -> None:
+    def failing(expected: dict[str, str], verdict: str = "violation", **kw: Any) -> RunResult:
+        s = scenario(
+            "s",
+            verdict,
+            has_expect=True,
+            expected=expected,
+            provisions=[prov("a", "violated"), prov("b", "violated", line=20)],
+            mismatches=[Mismatch("c", "complied", "pending")],
+            **kw,
+        )
+        return RunResult(scenarios=[s])
+
+    # listed as violated: a notice even though the scenario fails on something else
+    levels = _levels(failing({"verdict": "violation", "a": "violated", "c": "complied"}))
+    assert levels[("s", "violated", "a")] == "notice"
+    # unlisted, and the stated scenario verdict holds: accepted
+    assert levels[("s", "violated", "b")] == "notice"
+    # unlisted, and the scenario verdict stated is another: the violation is why it fails
+    levels = _levels(failing({"verdict": "consistent", "a": "violated"}))
+    assert levels[("s", "violated", "a")] == "notice"
+    assert levels[("s", "violated", "b")] == "error"
+    # listed with another verdict: an error, beside the mismatch
+    assert _levels(failing({"a": "complied"}))[("s", "violated", "a")] == "error"
+    # a joint violation or incoherent reports the scenario verdict stated is not: errors
+    joint = JointConflict(("a", "b"), ())
+    assert _levels(failing({"verdict": "consistent"}, joint=joint))[("s", "joint", "s")] == "error"
+    assert _levels(failing({"verdict": "violation"}, joint=joint))[("s", "joint", "s")] == "notice"
+    pair = (Because("x", "s.yaml", 3, 1), Because("y", "s.yaml", 4, 1))
+    conflicting = failing({"verdict": "consistent"}, "incoherent", conflicts=[pair])
+    assert _levels(conflicting)[("s", "conflict", "s")] == "error"
+
+
+def test_unknown_scenario_is_one_finding() -> None:
+    # its unmet expectations follow from the give-up: the unknown finding says it
+    s = scenario(
+        "slow",
+        "unknown",
+        reason="time limit reached (60 s)",
+        has_expect=True,
+        expected={"verdict": "consistent"},
+        mismatches=[Mismatch("verdict", "consistent", "unknown")],
+    )
+    (only,) = findings(RunResult(scenarios=[s]), exit_zero=True)
+    assert (only.kind, only.level) == ("unknown", "warning")
+
+
+def passing_run() -> RunResult:
+    """A library that passes, with everything that is only a notice in it."""
+    run = full_run()
+    keep = {"incoherent", "wanted"}
+    goal = scenario("goal", provisions=[prov("g", "violated", binding=False)])
+    return RunResult(scenarios=[s for s in run.scenarios if s.id in keep] + [goal])
+
+
+def test_a_passing_library_has_no_error() -> None:
+    run = passing_run()
+    assert run.passed == len(run.scenarios) == 3 and not run.failed
+    github = render_github(run)
+    assert "::error" not in github and github.count("::notice") == 3
+    assert not any(ln.startswith("::") for ln in render_github(run, quiet=True).splitlines())
+    doc = json.loads(render_sarif(run))
+    _validate(doc)
+    results = doc["runs"][0]["results"]
+    assert {(r["kind"], r["level"]) for r in results} == {
+        ("pass", "none"),
+        ("informational", "none"),
+    }
 
 
 # ---- junit ----------------------------------------------------------------------------
@@ -225,11 +327,11 @@ def test_junit_structure() -> None:
     assert [c.get("file") for c in cases][:2] == ["scenarios/bad.yaml", "scenarios/expect.yaml"]
     assert cases[0].get("classname") == "scenarios.bad"
     assert cases[0].get("time") == "0.012"
-    assert suite.get("tests") == "6"
+    assert suite.get("tests") == "7"
     assert suite.get("failures") == "3"
     assert suite.get("errors") == "2"  # the unknown scenario and the broken file
     assert suite.get("skipped") == "0"
-    assert suite.get("time") == "0.062"
+    assert suite.get("time") == "0.074"
     by = {c.get("name"): c for c in cases}
     assert by["bad"].find("failure").get("message") == "verdict violation, no expect"  # type: ignore[union-attr]
     assert (
@@ -237,6 +339,7 @@ def test_junit_structure() -> None:
         == "expected verdict violation, got consistent; expected kalbajar violated, got complied"
     )
     assert by["incoherent"].find("failure") is None
+    assert by["wanted"].find("failure") is None and by["wanted"].find("system-out") is not None
     assert by["slow"].find("error").get("message") == "solver gave up: timeout after 10s"  # type: ignore[union-attr]
     broken = by["scenarios/broken.yaml"].find("error")
     assert broken is not None and broken.get("type") == "R201"
@@ -316,8 +419,8 @@ def test_sarif_results() -> None:
     by_rule: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         by_rule.setdefault(r["ruleId"], []).append(r)
-    (cf,) = by_rule["ceasefire"]
-    assert cf["level"] == "error"
+    cf = by_rule["ceasefire"][0]
+    assert (cf["kind"], cf["level"]) == ("fail", "error")
     loc = cf["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "scenarios/bad.yaml"
     assert loc["region"] == {"startLine": 7, "startColumn": 5}
@@ -328,7 +431,14 @@ def test_sarif_results() -> None:
     (rel,) = by_rule["releases"]  # no report needed: line 1 of the scenario file
     assert rel["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
     assert rel["properties"]["responsible"] == ["AM"]
-    assert by_rule["goal"][0]["level"] == "warning"
+    assert (by_rule["goal"][0]["kind"], by_rule["goal"][0]["level"]) == ("informational", "none")
+    wanted = [r for r in by_rule["ceasefire"] if r["properties"]["scenario"] == "wanted"]
+    assert [(r["kind"], r["level"]) for r in wanted] == [("pass", "none")]
+    # SARIF 2.1.0 §3.27.10: a kind other than `fail` has the level `none`
+    assert all(r["level"] == "none" for r in results if r["kind"] != "fail")
+    assert by_rule["unknown"][0]["level"] == "error"
+    zero = json.loads(render_sarif(full_run(), exit_zero=True))["runs"][0]["results"]
+    assert [r["level"] for r in zero if r["ruleId"] == "unknown"] == ["warning"]
     assert len(by_rule["expectation"]) == 4  # 2 mismatches + 2 failing without expect
     assert by_rule["R201"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
     rule = rules[0]
@@ -400,12 +510,17 @@ def test_github_annotations_then_text() -> None:
         "::error file=scenarios/bad.yaml,line=7,col=5,title=bad%3A ceasefire violated::"
         "bad: text of ceasefire (provision at terms/mini.yaml:10) [because `shelling` (wire), `s2`]"
     )
-    assert any(a.startswith("::warning file=scenarios/bad.yaml,line=7,") for a in annotations)
-    assert any(a.startswith("::warning file=scenarios/slow.yaml,") for a in annotations)
+    assert any(a.startswith("::notice file=scenarios/bad.yaml,line=7,") for a in annotations)
+    assert any(a.startswith("::notice file=scenarios/wanted.yaml,line=7,") for a in annotations)
+    assert any(a.startswith("::error file=scenarios/slow.yaml,") for a in annotations)
     assert any(
         a.startswith("::error file=scenarios/broken.yaml,line=4,col=9,") for a in annotations
     )
     assert out.endswith(FORMATS["text"](full_run()))
+    zero = render_github(full_run(), exit_zero=True)
+    assert any(a.startswith("::warning file=scenarios/slow.yaml,") for a in zero.splitlines())
+    quiet = [ln for ln in render_github(full_run(), quiet=True).splitlines() if ln[:2] == "::"]
+    assert len(quiet) == len(annotations) - 3 and not any("::notice" in a for a in quiet)
 
 
 def test_github_escapes_a_newline_in_a_message() -> None:
@@ -464,7 +579,8 @@ def test_markdown_table_shape() -> None:
     assert cells["`incoherent`"][2] == "✅ pass"
     assert cells["`joint`"][3] == "jointly: `x`, `y`"
     assert cells["`slow`"][2] == "❔ unknown"
-    assert "**Total: 5 scenarios: 1 passed, 3 failed, 1 unknown, 1 errors**" in lines
+    assert "## checker: 2 passed, 3 failed, 1 unknown, 1 error" == lines[0]
+    assert "**Total: 6 scenarios: 2 passed, 3 failed, 1 unknown, 1 error**" in lines
     assert "- scenarios/broken.yaml:4:9: unknown event kind `x` [R201]" in lines
 
 
