@@ -1,16 +1,19 @@
 """Stage 7: option layers — built-in defaults, then `[tool.checker]` in pyproject.toml
 (found by walking up from the working directory), then command-line flags.
 
-The result is one `Config`; `--show-config` prints it. Unknown keys in the
-table are reported, not ignored, so a typo cannot silently change a CI run.
+The result is one `Config`, which knows where each value came from;
+`--show-config` prints it as the `[tool.checker]` table that would give it, each
+value with its origin. Unknown keys in the table are reported, not ignored, so a
+typo cannot silently change a CI run.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +32,73 @@ class Config:
     interpretation: str | None = None
     exit_zero: bool = False
     color: str = "auto"
-    source: str | None = None  # the pyproject.toml it came from
+    source: str | None = None  # the pyproject.toml found, with or without [tool.checker]
+    # each field not at its default: where its value came from (PYPROJECT or COMMAND_LINE)
+    origins: dict[str, str] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def set(self, name: str, value: Any, origin: str) -> None:
+        """Give the field `name` a value, and remember where it came from."""
+        setattr(self, name, value)
+        self.origins[name] = origin
+
+    def origin(self, name: str) -> str:
+        return self.origins.get(name, DEFAULT)
+
+    def show(self) -> str:
+        """The `[tool.checker]` table that gives this configuration (TOML), each value
+        followed by where it came from; a value that is not set is a comment."""
+        where = f"{self.source}" if self.source else "none found"
+        rows: list[tuple[str, str]] = []
+        for name, key in KEYS.items():
+            value = getattr(self, name)
+            origin = self.origin(name)
+            if name == "jobs" and origin == DEFAULT:
+                origin += ": the number of CPUs"
+            if value is None:
+                rows.append((f"# {key} is not set", f"{origin}: {_UNSET[name]}"))
+            else:
+                rows.append((f"{key} = {_toml(value)}", origin))
+        width = max(len(left) for left, _ in rows)
+        lines = [
+            "# the configuration in effect; after each value, where it comes from:",
+            f"# {DEFAULT}, {PYPROJECT} ({where}) or the {COMMAND_LINE}",
+            "[tool.checker]",
+            *(f"{left.ljust(width)}  # {origin}" for left, origin in rows),
+        ]
+        return "\n".join(lines) + "\n"
+
+
+DEFAULT, PYPROJECT, COMMAND_LINE = "default", "pyproject.toml", "command line"
+
+# each field of `Config` shown by `--show-config`: the key `[tool.checker]` takes for it
+KEYS = {
+    "paths": "paths",
+    "terms": "terms",
+    "jobs": "jobs",
+    "formats": "format",
+    "outputs": "output",
+    "timeout": "timeout",
+    "rlimit": "rlimit",
+    "interpretation": "interpretation",
+    "exit_zero": "exit-zero",
+    "color": "color",
+}
+# what a field that is not set means
+_UNSET = {
+    "terms": "each scenario's own `terms`",
+    "interpretation": "each scenario's own `interpretation`, if any",
+}
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML writes it (strings in JSON's escapes, which TOML reads alike)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
 
 _ALIASES = {"format": "formats", "output": "outputs", "exit-zero": "exit_zero"}
@@ -68,6 +134,7 @@ def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
     path = find_pyproject(start)
     if path is None:
         return config
+    config.source = str(path)
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("checker")
     except (OSError, tomllib.TOMLDecodeError) as err:
@@ -75,7 +142,7 @@ def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
         return config
     if not isinstance(table, dict):
         return config
-    names = {f.name for f in fields(Config)} - {"source"}
+    names = set(KEYS)
     for raw_key, value in table.items():
         key = _ALIASES.get(raw_key, raw_key.replace("-", "_"))
         if key not in names:
@@ -96,8 +163,7 @@ def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
                 message=f"`tool.checker.{raw_key}` must be {wanted}, not {value!r:.60}",
             )
             continue
-        setattr(config, key, value)
-    config.source = str(path)
+        config.set(key, value, PYPROJECT)
     return config
 
 

@@ -4,11 +4,15 @@ stderr `file:line:col: message`, never a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from checker.cli.check import NOTHING_HERE
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -103,6 +107,20 @@ def test_help_without_a_command() -> None:
     shown = run("--help")
     assert shown.returncode == 0 and shown.stdout == bare.stdout
     assert run("check", "--help").stdout.count("[tool.checker]") == 1
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
+def test_help_names_the_default_paths_whatever_the_width(columns: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", "check", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": columns},
+    )
+    words = " ".join(proc.stdout.split())
+    assert "(default: `paths` of [tool.checker])" in words, proc.stdout
 
 
 def test_start_up_imports_only_what_the_command_needs() -> None:
@@ -252,7 +270,10 @@ def test_schema_command(which: str) -> None:
 
 def test_version_and_console_scripts() -> None:
     proc = run("check", "--version")
-    assert proc.returncode == 0 and "checker" in proc.stdout
+    assert proc.returncode == 0 and proc.stdout.startswith("checker ")
+    for args in (["--version"], ["check", "--version"]):  # `checker --version` too
+        same = run(*args)
+        assert (same.returncode, same.stdout, same.stderr) == (0, proc.stdout, "")
     bindir = Path(sys.executable).parent
     for script in ("check", "checker"):
         exe = bindir / script
@@ -339,8 +360,22 @@ def test_pyproject_config_and_flags_override(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         f'[tool.checker]\npaths = ["{lib}"]\njobs = 1\nformat = "json"\nexit-zero = true\n'
     )
-    shown = json.loads(run("check", "--show-config", cwd=tmp_path).stdout)
-    assert shown["paths"] == [str(lib)] and shown["formats"] == ["json"] and shown["exit_zero"]
+    shown = run("check", "--show-config", "--jobs", "3", cwd=tmp_path).stdout
+    # the keys [tool.checker] takes, each with where its value came from
+    table = tomllib.loads(shown)["tool"]["checker"]
+    assert table["paths"] == [str(lib)] and table["format"] == ["json"] and table["exit-zero"]
+    origins = {ln.split(" = ")[0]: ln.rsplit("# ", 1)[1] for ln in _settings(shown)}
+    assert origins == {
+        "paths": "pyproject.toml",
+        "jobs": "command line",
+        "format": "pyproject.toml",
+        "output": "default",
+        "timeout": "default",
+        "rlimit": "default",
+        "exit-zero": "pyproject.toml",
+        "color": "default",
+    }
+    assert f"pyproject.toml ({tmp_path / 'pyproject.toml'})" in shown
     proc = run("check", cwd=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["summary"]["scenarios"] == 3
     proc = run("check", "--format", "text", cwd=tmp_path)
@@ -355,6 +390,36 @@ def test_pyproject_config_and_flags_override(tmp_path: Path) -> None:
         and "pyproject.toml:2:1: `tool.checker.jobs` must be an integer" in proc.stderr
     )
     assert "pyproject.toml:3:1: `tool.checker.timeout` must be a finite number" in proc.stderr
+
+
+def _settings(shown: str) -> list[str]:
+    return [ln for ln in shown.splitlines() if " = " in ln and not ln.startswith("#")]
+
+
+def test_show_config_outside_a_project(tmp_path: Path) -> None:
+    shown = run("check", "--show-config", "--format", "sarif", "--output", "x.sarif", cwd=tmp_path)
+    assert shown.returncode == 0 and "pyproject.toml (none found)" in shown.stdout
+    table = tomllib.loads(shown.stdout)["tool"]["checker"]
+    assert table["format"] == ["sarif"] and table["output"] == ["x.sarif"]
+    assert "# terms is not set" in shown.stdout
+    origins = {ln.rsplit("# ", 1)[1] for ln in _settings(shown.stdout)}
+    assert origins == {"default", "default: the number of CPUs", "command line"}
+
+
+def test_check_without_paths_outside_a_project_finds_nothing(tmp_path: Path) -> None:
+    # no PATHS, none configured, no scenarios/ folder: no scenario files (5), not an input error
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 5, proc.stderr
+    assert proc.stderr == f"no scenario files found ({NOTHING_HERE})\n"
+    # a folder that is named and missing stays an input error
+    assert run("check", "scenarios", cwd=tmp_path).returncode == 3
+    (tmp_path / "pyproject.toml").write_text('[tool.checker]\npaths = ["lib"]\n')
+    assert run("check", cwd=tmp_path).returncode == 3
+    # and the default folder is used where it exists
+    (tmp_path / "pyproject.toml").unlink()
+    (tmp_path / "scenarios").mkdir()
+    scenario(tmp_path / "scenarios", "ok", PASSING, "  verdict: consistent\n")
+    assert run("check", cwd=tmp_path).returncode == 0
 
 
 def test_pre_commit_hooks_file() -> None:

@@ -9,6 +9,7 @@ written.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -62,7 +63,7 @@ def run_check(
     show_config: bool = False,
 ) -> int:
     """Check scenario files against their terms."""
-    from checker.config import load_config
+    from checker.config import DEFAULT, load_config
     from checker.diagnostics import Diagnostics
     from checker.report import render_diagnostics
 
@@ -71,29 +72,22 @@ def run_check(
     if problems.has_errors:
         say(render_diagnostics(problems.sorted()))
         return EXIT_INPUT
-    # flags win over [tool.checker], which wins over the defaults
-    if paths:
-        config.paths = [str(p) for p in paths]
-    if terms is not None:
-        config.terms = str(terms)
-    if targets:
-        # files first, then stdout: the same pairing by position as in [tool.checker]
-        config.formats = [f for f, o in targets if o is not None] + [
-            f for f, o in targets if o is None
-        ]
-        config.outputs = [str(o) for _, o in targets if o is not None]
-    for name, value in (("jobs", jobs), ("timeout", timeout), ("rlimit", rlimit), ("color", color)):
-        if value is not None:
-            setattr(config, name, value)
-    if interpretation is not None:
-        config.interpretation = interpretation
-    config.exit_zero = config.exit_zero or exit_zero
+    _apply_flags(
+        config,
+        paths=[str(p) for p in paths] if paths else None,
+        terms=None if terms is None else str(terms),
+        targets=targets,
+        jobs=jobs,
+        timeout=timeout,
+        rlimit=rlimit,
+        color=color,
+        interpretation=interpretation,
+        exit_zero=exit_zero or None,
+    )
     if show_config:
-        import json
-
         from checker.outputs import write_stdout
 
-        write_stdout(json.dumps(config.as_dict(), indent=2) + "\n")
+        write_stdout(config.show())
         return EXIT_OK
     reports = _targets(config, html)
     if config.color not in ("auto", "always", "never"):
@@ -122,19 +116,50 @@ def run_check(
     )
     with _stopped_by_signals():
         with _progress(quiet) as progress:
-            run = check_paths(config.paths, opts, progress=progress)
+            run = check_paths(_paths(config), opts, progress=progress)
         _say_diagnostics(run)
         unwritten = _write_reports(run, reports, html, config, verbose or explain, quiet)
     if unwritten or run.errors:
         return EXIT_INPUT
     if not run.scenarios:
-        say("no scenario files found\n")
+        default = config.origin("paths") == DEFAULT
+        say("no scenario files found" + (f" ({NOTHING_HERE})" if default else "") + "\n")
         return EXIT_NOTHING
     if run.failed and not config.exit_zero:
         return EXIT_FAILED
     if run.unknown and not config.exit_zero:
         return EXIT_UNKNOWN
     return EXIT_OK
+
+
+NOTHING_HERE = "no PATHS given, none in [tool.checker], and no scenarios/ folder here"
+
+
+def _paths(config: Config) -> list[str]:
+    """What to check: the default `scenarios` only where there is one (without it, no
+    scenario files are found: exit 5, not an input error about a folder nobody named)."""
+    from checker.config import DEFAULT
+
+    if config.origin("paths") == DEFAULT:
+        return [p for p in config.paths if os.path.lexists(p)]
+    return config.paths
+
+
+def _apply_flags(
+    config: Config, targets: list[tuple[str, Path | None]] | None, **flags: Any
+) -> None:
+    """Flags win over [tool.checker], which wins over the defaults; a flag not given (None)
+    leaves the value as it was."""
+    from checker.config import COMMAND_LINE
+
+    for name, value in flags.items():
+        if value is not None:
+            config.set(name, value, COMMAND_LINE)
+    if targets:
+        # files first, then stdout: the same pairing by position as in [tool.checker]
+        formats = [f for f, o in targets if o is not None] + [f for f, o in targets if o is None]
+        config.set("formats", formats, COMMAND_LINE)
+        config.set("outputs", [str(o) for _, o in targets if o is not None], COMMAND_LINE)
 
 
 def _targets(config: Config, html: Path | None) -> list[Target]:
