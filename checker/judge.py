@@ -635,6 +635,7 @@ def _union_verdict(verdicts: set[str]) -> str:
 def _timeline(sc: Scenario) -> list[Mark]:
     """Reports and fixed deadlines in time order, for the HTML report."""
     from checker import timeutil as tu
+    from checker.describe import describe_report
     from checker.ir import AbsenceReport, Fixed
 
     def show(lo: int, hi: int) -> str:
@@ -650,7 +651,8 @@ def _timeline(sc: Scenario) -> list[Mark]:
             if isinstance(r, AbsenceReport)
             else "observation"
         )
-        marks.append(Mark(r.id, kind, r.lo, r.hi, show(r.lo, r.hi), r.span.line))
+        detail = describe_report(r, sc.terms)
+        marks.append(Mark(r.id, kind, r.lo, r.hi, show(r.lo, r.hi), r.span.line, detail))
     for p in sc.terms.provisions:
         if isinstance(p.window.end, Fixed):
             m = p.window.end.minute

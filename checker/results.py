@@ -70,6 +70,7 @@ class Mark:
     hi: int
     text: str  # the window as the reader's zone shows it
     line: int = 0
+    detail: str = ""  # what was reported, in a few words (`describe`)
 
 
 @dataclass(frozen=True)
