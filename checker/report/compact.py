@@ -36,6 +36,8 @@ from checker.untrusted import shown
 
 # levels of finding
 ERROR, WARNING, NOTICE = "error", "warning", "notice"
+# a violation `expect` does not list, in a scenario whose stated verdict holds
+WITHIN = "within the expected verdict"
 
 # kinds of finding
 VIOLATED = "violated"
@@ -134,6 +136,14 @@ def accepted(s: ScenarioResult, what: str, verdict: str) -> bool:
     return what == "verdict" or s.expected.get("verdict", s.verdict) == s.verdict
 
 
+def _as_expected(s: ScenarioResult, verdict: str) -> str:
+    """The prefix of a finding about the scenario verdict `verdict` that `expect` accepts:
+    it states that verdict, or (with `expect`) states none."""
+    if not accepted(s, "verdict", verdict):
+        return ""
+    return "as expected: " if s.expected.get("verdict") == verdict else "expect states no verdict: "
+
+
 def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
     if p.because:
         first = p.because[0]
@@ -154,8 +164,10 @@ def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
     where = f" (provision at {p.span.file}:{p.span.line})" if p.span else ""
     if not p.binding:
         level, prefix, title = NOTICE, "goal, not binding: ", "violated (a goal)"
-    elif accepted(s, p.id, "violated"):
+    elif s.expected.get(p.id) == "violated":
         level, prefix, title = NOTICE, "as expected: ", "violated as expected"
+    elif accepted(s, p.id, "violated"):
+        level, prefix, title = NOTICE, WITHIN + ": ", f"violated ({WITHIN})"
     else:
         level, prefix, title = ERROR, "", "violated"
     tail = f" [{'; '.join(details)}]" if details else ""
@@ -197,7 +209,7 @@ def _joint(s: ScenarioResult, by_id: dict[str, ProvisionResult]) -> Finding:
         column=col,
         verdict="violation",
         subject=s.id,
-        message=("as expected: " if expected else "")
+        message=_as_expected(s, "violation")
         + "no world keeps these provisions together: "
         + ", ".join(s.joint.provisions)
         + f" [given {given}]",
@@ -243,7 +255,7 @@ def _conflict(s: ScenarioResult, i: int, conflict: tuple[Because, ...]) -> Findi
         column=col,
         verdict="incoherent",
         subject=s.id,
-        message=("as expected: " if expected else "")
+        message=_as_expected(s, "incoherent")
         + f"conflict {i}: these reports cannot all be true: {reports}",
         title=f"{s.id}: incoherent reports" + (" (as expected)" if expected else ""),
         scenario=s,

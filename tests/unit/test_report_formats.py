@@ -274,6 +274,19 @@ def test_levels_follow_what_expect_asked_for() -> None:
     assert _levels(conflicting)[("s", "conflict", "s")] == "error"
 
 
+def test_notices_say_whether_expect_asked_for_them() -> None:
+    def message(expected: dict[str, str], verdict: str = "violation", **kw: Any) -> list[str]:
+        s = scenario("s", verdict, has_expect=True, expected=expected, **kw)
+        return [f.message.split(": ")[0] for f in findings(RunResult(scenarios=[s]))]
+
+    violated = [prov("a", "violated")]
+    assert message({"a": "violated"}, provisions=violated) == ["as expected"]
+    assert message({"verdict": "violation"}, provisions=violated) == ["within the expected verdict"]
+    joint = JointConflict(("a", "b"), ())
+    assert message({"verdict": "violation"}, joint=joint) == ["as expected"]
+    assert message({}, joint=joint) == ["expect states no verdict"]
+
+
 def test_unknown_scenario_is_one_finding() -> None:
     # its unmet expectations follow from the give-up: the unknown finding says it
     s = scenario(
