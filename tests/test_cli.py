@@ -289,8 +289,11 @@ def test_version_and_console_scripts() -> None:
 
 def test_shipped_library_passes_without_an_error(tmp_path: Path) -> None:
     # SPEC §6 levels: expected violations are notices; a passing library shows no error
-    sarif = tmp_path / "checker.sarif"
-    proc = run("check", "scenarios", "--format", "github", "--format", "sarif", "--output", sarif)
+    sarif, html = tmp_path / "checker.sarif", tmp_path / "report.html"
+    proc = run(
+        "check", "scenarios", "--format", "github", "--format", "sarif", "--output", sarif,
+        "--html", html,
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     annotations = [ln for ln in lines if ln.startswith("::")]
@@ -304,6 +307,10 @@ def test_shipped_library_passes_without_an_error(tmp_path: Path) -> None:
     assert all(ln.endswith(" PASS") for ln in report[:-1])
     assert [ln.split(":")[0] for ln in report[:-1]] == files
     assert report[-1] == f"{len(files)} passed, 0 failed"
+    # the HTML report: a row and a section per scenario, of a size one can open at once
+    page = html.read_text(encoding="utf-8")
+    assert page.count('<span class="badge PASS">PASS</span>') == 2 * len(files)
+    assert len(page.encode()) < 800_000
 
 
 def _library(tmp: Path, count: int) -> Path:
@@ -453,8 +460,11 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     assert proc.returncode == 0
     page = out.read_text()
     assert page.startswith("<!doctype html>") and "<svg" in page and "page" in page
-    assert "<script" not in page and "http://" not in page and "https://" not in page
-    assert page.count("<rect") == 3  # the three reports on the timeline
+    assert page.count("<script") == 1 and "<script>" in page  # inline, nothing fetched
+    assert "http://" not in page and "https://" not in page
+    # the three reports and the three fixed deadlines on the timeline, each hoverable
+    assert page.count("<g class=row><title>") == 6
+    assert page.count(' class="event') == 3 and page.count("<path class=dl") == 3
 
 
 def test_as_of_before_in_force_warns(tmp_path: Path) -> None:
