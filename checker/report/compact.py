@@ -189,52 +189,79 @@ def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
     )
 
 
+def _first_or_start(because: tuple[Because, ...], s: ScenarioResult) -> tuple[str, int, int]:
+    """The place of the first report, or line 1 of the scenario file when there is none."""
+    if not because:
+        return _at(None, s)
+    b = because[0]
+    return b.file, max(b.line, 1), max(b.column, 1)
+
+
+def _about_verdict(
+    s: ScenarioResult,
+    verdict: str,
+    because: tuple[Because, ...],
+    text: str,
+    **fields: Any,
+) -> Finding:
+    """A finding that shows the scenario verdict `verdict` (a joint violation, incoherent
+    reports), at its first report: a notice when `expect` accepts that verdict."""
+    expected = accepted(s, "verdict", verdict)
+    file, line, col = _first_or_start(because, s)
+    return Finding(
+        level=NOTICE if expected else ERROR,
+        file=file,
+        line=line,
+        column=col,
+        verdict=verdict,
+        subject=s.id,
+        message=_as_expected(s, verdict) + text,
+        title=f"{s.id}: {fields.pop('title')}" + (" (as expected)" if expected else ""),
+        scenario=s,
+        **fields,
+    )
+
+
 def _joint(s: ScenarioResult, by_id: dict[str, ProvisionResult]) -> Finding:
     assert s.joint is not None
-    file, line, col = _at(None, s)
-    if s.joint.because:
-        b = s.joint.because[0]
-        file, line, col = b.file, max(b.line, 1), max(b.column, 1)
     given = ", ".join(_because(b) for b in s.joint.because) or "no report"
     related: list[Related] = []
     for pid in s.joint.provisions:
         if pid in by_id:
             related.extend(_related_provision(by_id[pid]))
-    expected = accepted(s, "verdict", "violation")
-    return Finding(
+    text = f"no world keeps these provisions together: {', '.join(s.joint.provisions)}"
+    return _about_verdict(
+        s,
+        "violation",
+        s.joint.because,
+        f"{text} [given {given}]",
         kind=JOINT,
-        level=NOTICE if expected else ERROR,
-        file=file,
-        line=line,
-        column=col,
-        verdict="violation",
-        subject=s.id,
-        message=_as_expected(s, "violation")
-        + "no world keeps these provisions together: "
-        + ", ".join(s.joint.provisions)
-        + f" [given {given}]",
-        title=f"{s.id}: joint violation" + (" (as expected)" if expected else ""),
-        scenario=s,
+        title="joint violation",
         rule="joint-violation",
         related=tuple(related),
     )
 
 
+def _in_scenario(s: ScenarioResult, span: Span | None = None, **fields: Any) -> Finding:
+    """A finding of `s` at `span` (by default the scenario's own place; line 1 of its file
+    without one), its subject the scenario unless `fields` name another."""
+    file, line, col = _at(span or s.span, s)
+    fields.setdefault("subject", s.id)
+    return Finding(file=file, line=line, column=col, scenario=s, **fields)
+
+
 def _mismatch(s: ScenarioResult, m: Mismatch, by_id: dict[str, ProvisionResult]) -> Finding:
-    file, line, col = _at(m.span or s.span, s)
     what = "scenario verdict" if m.what == "verdict" else f"provision {m.what}"
     prov = by_id.get(m.what) if m.what != "verdict" else None
-    return Finding(
+    return _in_scenario(
+        s,
+        m.span,
         kind=MISMATCH,
         level=ERROR,
-        file=file,
-        line=line,
-        column=col,
         verdict=m.actual,
         subject=s.id if m.what == "verdict" else m.what,
         message=f"expected {what} {m.expected}, got {m.actual}",
         title=f"{s.id}: expectation not met",
-        scenario=s,
         provision=prov,
         rule="expectation",
         related=_related_provision(prov) if prov is not None else (),
@@ -242,23 +269,14 @@ def _mismatch(s: ScenarioResult, m: Mismatch, by_id: dict[str, ProvisionResult])
 
 
 def _conflict(s: ScenarioResult, i: int, conflict: tuple[Because, ...]) -> Finding:
-    file, line, col = _at(None, s)
-    if conflict:
-        file, line, col = conflict[0].file, max(conflict[0].line, 1), max(conflict[0].column, 1)
     reports = ", ".join(_because(b) for b in conflict)
-    expected = accepted(s, "verdict", "incoherent")
-    return Finding(
+    return _about_verdict(
+        s,
+        "incoherent",
+        conflict,
+        f"conflict {i}: these reports cannot all be true: {reports}",
         kind=CONFLICT,
-        level=NOTICE if expected else ERROR,
-        file=file,
-        line=line,
-        column=col,
-        verdict="incoherent",
-        subject=s.id,
-        message=_as_expected(s, "incoherent")
-        + f"conflict {i}: these reports cannot all be true: {reports}",
-        title=f"{s.id}: incoherent reports" + (" (as expected)" if expected else ""),
-        scenario=s,
+        title="incoherent reports",
         rule="incoherent",
         related=tuple(_related_because(b) for b in conflict[1:]),
     )
@@ -276,37 +294,27 @@ def scenario_findings(s: ScenarioResult, *, exit_zero: bool = False) -> list[Fin
     if s.verdict != "unknown":  # an unknown scenario's mismatches follow from the give-up
         out.extend(_mismatch(s, m, by_id) for m in s.mismatches)
     if not s.has_expect and s.verdict not in ("consistent", "unknown"):
-        file, line, col = _at(s.span, s)
         out.append(
-            Finding(
+            _in_scenario(
+                s,
                 kind=NO_EXPECT,
                 level=ERROR,
-                file=file,
-                line=line,
-                column=col,
                 verdict=s.verdict,
-                subject=s.id,
                 message=f"verdict {s.verdict}, no expect (without one, only consistent passes)",
                 title=f"{s.id}: {s.verdict}",
-                scenario=s,
                 rule="expectation",
             )
         )
     out.extend(_conflict(s, i, c) for i, c in enumerate(s.conflicts, 1))
     if s.verdict == "unknown":
-        file, line, col = _at(s.span, s)
         out.append(
-            Finding(
+            _in_scenario(
+                s,
                 kind=UNKNOWN,
                 level=WARNING if exit_zero else ERROR,
-                file=file,
-                line=line,
-                column=col,
                 verdict="unknown",
-                subject=s.id,
                 message=why_unknown(s),
                 title=f"{s.id}: {why_unknown(s).split(':')[0]}",
-                scenario=s,
                 rule="unknown",
             )
         )
@@ -363,12 +371,7 @@ def one_line(text: str) -> str:
 
 
 def render_compact(
-    run: RunResult,
-    *,
-    verbose: bool = False,
-    quiet: bool = False,
-    exit_zero: bool = False,
-    **_: Any,
+    run: RunResult, *, quiet: bool = False, exit_zero: bool = False, **_: Any
 ) -> str:
     # whitespace in a finding's text is folded into single spaces first, then what is left
     # of the input escaped

@@ -70,12 +70,7 @@ def write_step_summary(run: RunResult, *, quiet: bool = False) -> bool:
 
 
 def render_github(
-    run: RunResult,
-    *,
-    verbose: bool = False,
-    quiet: bool = False,
-    exit_zero: bool = False,
-    **_: Any,
+    run: RunResult, *, verbose: bool = False, quiet: bool = False, exit_zero: bool = False, **_: Any
 ) -> str:
     lines = [annotation(f) for f in findings(run, quiet=quiet, exit_zero=exit_zero)]
     write_step_summary(run, quiet=quiet)

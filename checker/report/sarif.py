@@ -210,14 +210,8 @@ def _escaped(doc: Any, key: str = "") -> Any:
     return doc
 
 
-def render_sarif(
-    run: RunResult,
-    *,
-    verbose: bool = False,
-    quiet: bool = False,
-    exit_zero: bool = False,
-    **_: Any,
-) -> str:
-    """The whole document whatever `quiet` says: code scanning wants every result."""
+def render_sarif(run: RunResult, *, exit_zero: bool = False, **_: Any) -> str:
+    """The whole document whatever `quiet` says: code scanning wants every result
+    (`verbose` and `quiet` change nothing)."""
     document = sarif_document(run, exit_zero=exit_zero)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
