@@ -202,8 +202,18 @@ def check_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--exit-zero", action="store_true", help="Exit 0 even when scenarios fail.")
     p.add_argument("--color", metavar="WHEN", help="auto, always or never.")
-    p.add_argument("-q", "--quiet", action="store_true", help="Only failures and the summary.")
-    p.add_argument("-v", "--verbose", action="store_true", help="Show every provision and reading.")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="Only what needs attention, briefly, and the summary; no notices.",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="Every scenario in full (by default a passing one is one line).",
+    )
     p.add_argument(
         "--html", type=Path, metavar="FILE", help="Also write a self-contained HTML report here."
     )
