@@ -3,7 +3,7 @@
 Input: a run's results. Output: one HTML file that fetches nothing: its style
 inline, and three lines of script that copy each clause's text, written once at the
 end, into the provision tables (without scripts, a provision links to its clause
-there), which keeps the shipped library's page under 800 KB. First a summary — the counts by outcome and a table of every
+there), which keeps the page to about 9 KB a scenario. First a summary — the counts by outcome and a table of every
 scenario, those that failed or could not be judged on top, each linking to its
 section — then the files that could not be judged, then one section per scenario
 in the same order: its result (PASS, FAIL, UNKNOWN) beside its verdict and whether
