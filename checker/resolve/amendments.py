@@ -1,0 +1,138 @@
+"""Stage 3: provisions as written, then changed by an interpretation and amendments.
+
+Input: the terms files. Output: one `Entry` per provision — its raw keys after
+every change applied, where each key was written (the provision, an amendment
+or an interpretation), and which amendments and reading shaped it. SPEC §3.6:
+changing one window end replaces whichever end key the provision had.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker import timeutil as tu
+from checker.diagnostics import Diagnostics, did_you_mean
+from checker.ir import FORMS, AmendmentInfo
+from checker.resolve.common import Where, timed
+from checker.resolve.files import TermsSource
+from checker.yamlsource import YamlDoc
+
+END_KEYS = ("until", "by", "before")
+
+
+@dataclass
+class Entry:
+    """One provision's raw keys as changed so far, with where each key was written."""
+
+    raw_id: str
+    raw: dict[str, Any]
+    origin: dict[str, Where]
+    at: Where
+    file: TermsSource
+    amended_by: list[str]
+    reading: str | None
+
+    def where(self, key: str) -> Where:
+        return self.origin.get(key, self.at / key)
+
+
+def entry_doc(e: Entry) -> YamlDoc:
+    """The provision as amended, as a document of its own for error positions.
+
+    Its keys may come from the provision, an amendment or an interpretation:
+    each keeps the position where it was written.
+    """
+    doc = YamlDoc(e.at.doc.file, e.raw)
+    doc.spans[()] = e.at.span
+    for key in e.raw:
+        w = e.where(key)
+        n = len(w.path)
+        for path, span in w.doc.spans.items():
+            if path[:n] == w.path:
+                doc.spans[(key, *path[n:])] = span
+        for path, span in w.doc.key_spans.items():
+            if path[:n] == w.path:
+                doc.key_spans[(key, *path[n:])] = span
+    return doc
+
+
+def amendment_order(main: TermsSource, diags: Diagnostics) -> list[tuple[AmendmentInfo, int]]:
+    """Every amendment of the main file with its adoption minute, in order of adoption."""
+    out: list[tuple[AmendmentInfo, int]] = []
+    for i, am in enumerate(main.model.amendments):
+        at = main.at("amendments", i)
+        adopted = timed(diags, at / "adopted", tu.window_from, am.adopted, main.zone)
+        if adopted is None:
+            continue
+        out.append((AmendmentInfo(am.id, adopted, am.text, False, at.span), i))
+    out.sort(key=lambda pair: (pair[0].adopted, pair[1]))
+    return out
+
+
+def provision_entries(files: list[TermsSource], main: TermsSource) -> list[Entry]:
+    """Every provision as written, in file order; included ones shown as `agreement#id`."""
+    entries: list[Entry] = []
+    for f in files:
+        raw_list = f.loaded.doc.data.get("provisions") or []
+        for i, raw in enumerate(raw_list):
+            at = f.at("provisions", i)
+            origin = {k: at / k for k in raw}
+            shown = raw["id"] if f is main else f"{f.model.agreement.id}#{raw['id']}"
+            entries.append(Entry(str(shown), dict(raw), origin, at, f, [], None))
+    return entries
+
+
+def apply_change(
+    entries: list[Entry],
+    change: Any,
+    at: Where,
+    main: TermsSource,
+    diags: Diagnostics,
+    amendment: str | None,
+    reading: str | None,
+) -> None:
+    """Apply one amendment or interpretation (`removes`, `changes`, `adds`) to `entries`."""
+    by_id = {e.raw_id: e for e in entries if e.file is main}
+    for pid in change.removes:
+        if pid in by_id:
+            entries.remove(by_id.pop(pid))
+        else:
+            _unknown_provision(pid, at / "removes", by_id, diags)
+    for pid, keys in change.changes.items():
+        entry = by_id.get(pid)
+        if entry is None:
+            _unknown_provision(pid, at / "changes" / pid, by_id, diags)
+            continue
+        if "id" in keys:
+            diags.add(
+                "R210",
+                (at / "changes" / pid / "id").key_span,
+                hint="remove the provision and add a new one",
+                message="`changes` cannot change a provision's `id`",
+            )
+            keys = {k: v for k, v in keys.items() if k != "id"}
+        if any(k in keys for k in END_KEYS):
+            for k in END_KEYS:
+                entry.raw.pop(k, None)
+        if any(k in keys for k in FORMS):
+            for k in FORMS:
+                entry.raw.pop(k, None)
+        for k, v in keys.items():
+            entry.raw[k] = v
+            entry.origin[k] = at / "changes" / pid / k
+        if amendment:
+            entry.amended_by.append(amendment)
+        if reading:
+            entry.reading = reading
+    for j, prov in enumerate(change.adds):
+        raw = prov.model_dump(by_alias=True, exclude_defaults=True)
+        where = at / "adds" / j
+        entry = Entry(prov.id, raw, {k: where / k for k in raw}, where, main, [], reading)
+        if amendment:
+            entry.amended_by.append(amendment)
+        entries.append(entry)
+
+
+def _unknown_provision(pid: str, where: Where, by_id: dict[str, Any], diags: Diagnostics) -> None:
+    diags.add("R208", where.key_span, hint=did_you_mean(pid, by_id), name=pid)
