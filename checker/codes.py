@@ -22,10 +22,13 @@ class Code:
     template: str
     summary: str
     warning: bool = False
+    note: bool = False  # worth knowing, never a problem
 
     def severity_default(self) -> Severity:
         from checker.diagnostics import Severity
 
+        if self.note:
+            return Severity.NOTE
         return Severity.WARNING if self.warning else Severity.ERROR
 
 
@@ -96,6 +99,7 @@ _CODES = [
     Code(
         "R212", "unknown interpretation `{name}`", "an interpretation that the terms do not define"
     ),
+    Code("R213", "`if` conditions form a cycle: {cycle}", "provisions conditional on each other"),
     # Time
     Code(
         "T301",
@@ -112,6 +116,11 @@ _CODES = [
     Code("T305", "{what} must be longer than zero", "a zero-length period or renewal"),
     Code(
         "T306", "`as_of` is before the agreement enters into force", "as_of too early", warning=True
+    ),
+    Code(
+        "T307",
+        "`{value}` is not a whole number of each unit",
+        "a fraction in a duration (`9.5 months`)",
     ),
     # Terms lint
     Code(
@@ -130,6 +139,12 @@ _CODES = [
         "provision `{id}` can never fall due: {detail}",
         "a provision never judged",
         warning=True,
+    ),
+    Code(
+        "L404",
+        "provision `{id}` names `{actor}` responsible, which is not a party",
+        "a responsible actor outside `agreement.parties`",
+        note=True,
     ),
     # Importing event datasets
     Code("D601", "the CSV has no column `{column}`", "a column the dataset's exports always have"),

@@ -17,6 +17,7 @@ from checker import codes
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -50,7 +51,7 @@ class Diagnostic:
 
     def render(self) -> str:
         """`file:line:col: message [code]`, with the hint on a second line."""
-        sev = "" if self.severity is Severity.ERROR else "warning: "
+        sev = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         text = f"{self.span}: {sev}{self.message} [{self.code}]"
         if self.hint:
             text += f"\n  hint: {self.hint}"

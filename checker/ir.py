@@ -8,11 +8,13 @@ reporting and are excluded from equality.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
 from checker.diagnostics import Span
-from checker.timeutil import Duration, Zone
+from checker.durations import Duration, Shift
+from checker.timeutil import Zone
 
 # "someone / somewhere else": a value outside the vocabulary.
 OTHER = "*other*"
@@ -120,10 +122,14 @@ class Fixed:
 
 @dataclass(frozen=True)
 class Anchored:
-    """The first event matching `match`, plus `offset` minutes (may be negative for `before`)."""
+    """A minute anchored on events: the first event matching each of `matches` has
+    happened (`after` names one; `after_all` several, and the anchor is the latest of
+    those first events), then `shift` gives the window end from that minute."""
 
-    match: MatchIR
-    offset: int
+    matches: tuple[MatchIR, ...]
+    shift: Shift
+    every: bool = False  # written as `after_all`
+    written: tuple[str, ...] = field(default=(), compare=False)  # each MATCH as written
 
 
 Point = Fixed | Anchored
@@ -148,6 +154,19 @@ class StateCond:
 
 
 @dataclass(frozen=True)
+class Uncertain:
+    """An initial value known only within bounds: a counter in [lo, hi] (None: unbounded),
+    or a categorical state among `values`."""
+
+    lo: int | None = None
+    hi: int | None = None
+    values: frozenset[str] | None = None
+
+
+InitialValue = str | int | Uncertain
+
+
+@dataclass(frozen=True)
 class StateDef:
     name: str
     of: tuple[str, ...]  # ("place",), ("actor",) or ("actor", "place")
@@ -166,6 +185,7 @@ class StateDef:
 class Notice:
     match: MatchIR  # kind and actor (`by`) of a notice
     before_end: Duration
+    text: str = field(default="", compare=False)  # as written: `{kind: ..., by: ...}`
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,76 @@ class PeriodDef:
 
 
 @dataclass(frozen=True)
+class Total:
+    """`total`: the sum of `field` over the matching events lies in [min, max]."""
+
+    field: str
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class CondRef:
+    """`{fulfilled|kept|breached: ID}`: a test of another provision in the same world."""
+
+    test: Literal["fulfilled", "kept", "breached"]
+    provision: str  # as shown (`other-id#id` for included provisions)
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class CondHappened:
+    """`{happened: MATCH}`: some matching event up to as_of, within its own window."""
+
+    match: MatchIR
+    window: Window = Window()
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class CondAll:
+    items: tuple[Condition, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class CondAny:
+    items: tuple[Condition, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class CondNot:
+    item: Condition
+    span: Span = _span_field()
+
+
+Condition = CondRef | CondHappened | CondAll | CondAny | CondNot
+
+
+def condition_refs(c: Condition | None) -> Iterator[CondRef]:
+    """Every provision test inside a condition, in order."""
+    if isinstance(c, CondRef):
+        yield c
+    elif isinstance(c, CondAll | CondAny):
+        for item in c.items:
+            yield from condition_refs(item)
+    elif isinstance(c, CondNot):
+        yield from condition_refs(c.item)
+
+
+def condition_events(c: Condition | None) -> Iterator[CondHappened]:
+    """Every `happened` test inside a condition, in order."""
+    if isinstance(c, CondHappened):
+        yield c
+    elif isinstance(c, CondAll | CondAny):
+        for item in c.items:
+            yield from condition_events(item)
+    elif isinstance(c, CondNot):
+        yield from condition_events(c.item)
+
+
+@dataclass(frozen=True)
 class Provision:
     id: str  # as shown: `other-id#id` for included provisions
     text: str
@@ -188,11 +278,13 @@ class Provision:
     match: MatchIR | None = None  # forbid / require / each
     must: MatchIR | None = None
     unless: MatchIR | None = None
-    total: tuple[str, int] | None = None  # (field, min)
+    total: Total | None = None
     cond: StateCond | None = None  # achieve / maintain
     once: bool = False
     window: Window = Window()
-    responsible: str | None = None  # a party id, or "actor"
+    # actor ids (several: a joint duty), or ("actor",): the party of the breaching event's actor
+    responsible: tuple[str, ...] = ()
+    condition: Condition | None = None  # `if`: the provision applies only where it holds
     binding: bool = True
     reason: str | None = None  # unformalized
     note: str | None = None
@@ -200,6 +292,26 @@ class Provision:
     interpreted_by: str | None = None
     agreement: str = ""
     window_text: str = ""
+    condition_text: str = ""  # the `if` as written
+    span: Span = _span_field()
+
+    def windows(self) -> Iterator[Window]:
+        """Its window and the windows of the `happened` tests of its condition."""
+        yield self.window
+        for h in condition_events(self.condition):
+            yield h.window
+
+
+@dataclass(frozen=True)
+class Dormant:
+    """A provision the terms define that is not in force for this as_of and reading."""
+
+    id: str
+    text: str
+    form: str
+    reason: str  # e.g. "added by amendment `x`, adopted 2020-11-15, after as_of"
+    point: str | None = None
+    binding: bool = True
     span: Span = _span_field()
 
 
@@ -228,13 +340,14 @@ class Terms:
     kinds: Hierarchy
     kind_defs: dict[str, KindDef]
     states: dict[str, StateDef]
-    initial: dict[str, dict[tuple[str, ...], str | int]]
+    initial: dict[str, dict[tuple[str, ...], InitialValue]]
     periods: dict[str, PeriodDef]
     provisions: tuple[Provision, ...]
     amendments: tuple[AmendmentInfo, ...] = ()
     interpretation: str | None = None
     interpretations: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    dormant: tuple[Dormant, ...] = ()  # defined, but not in force for this as_of and reading
 
     def provision(self, pid: str) -> Provision | None:
         return next((p for p in self.provisions if p.id == pid), None)

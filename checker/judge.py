@@ -20,6 +20,7 @@ import z3
 
 from checker.answers import Deadline, GaveUp
 from checker.compile import sym
+from checker.compile.conditions import compile_all
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
@@ -108,10 +109,7 @@ class Judge:
         self.states.rules()
         self._observations()
         compiler = ProvisionCompiler(self.world, self.states, self.beyond)
-        self.compiled: list[Compiled] = []
-        for p in scenario.terms.provisions:
-            tick()
-            self.compiled.append(compiler.compile(p))
+        self.compiled: list[Compiled] = compile_all(compiler, scenario.terms.provisions, tick)
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
             self.session.merge_unless_parts_pay()
@@ -124,6 +122,8 @@ class Judge:
             self._formulas[(pid, "keep")] = sym.Not(c.breach)
             if c.fulfilled is not None:
                 self._formulas[(pid, "unfulfilled")] = sym.Not(c.fulfilled)
+            self._formulas[(pid, "applies")] = c.applies
+            self._formulas[(pid, "waives")] = sym.Not(c.applies)
         self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
         self._witnesses: list[z3.ModelRef] = []
         self._coherent = False
@@ -275,6 +275,7 @@ class Judge:
         except MemoryError:
             result.verdict = "unknown"
             result.reason = "memory limit reached"
+        result.provisions.extend(dormant_results(self.sc))
         result.duration = time.monotonic() - start
         result.checks = self.session.checks
         if self.opts.dump_smt2 is not None:
@@ -331,6 +332,8 @@ class Judge:
         p = c.provision
         if p.form == "unformalized":
             return "unformalized"
+        if c.applies is not True and not self.possible(p.id, "applies", lits):
+            return "waived"  # its `if` fails in every compatible world (SPEC §4.2)
         if not self.possible(p.id, "keep", lits):
             return "violated"
         if self.possible(p.id, "breach", lits):
@@ -360,8 +363,17 @@ class Judge:
             if not core:
                 note = _unprompted_note(p, self.sc.world)
             responsible = self._responsible(c, lits)
-        elif p.responsible not in (None, "actor") and p.form != "unformalized":
-            responsible = (str(p.responsible),)
+        else:
+            if verdict == "waived" and explain:
+                because = tuple(self._because(self._waiver(p.id, lits)))
+                if not because:
+                    note = "its condition fails without any report" + (
+                        " (closed world: nothing else happened)"
+                        if self.sc.world == "closed"
+                        else ""
+                    )
+            if p.responsible != ("actor",) and p.form != "unformalized":
+                responsible = p.responsible
         return ProvisionResult(
             id=p.id,
             point=p.point,
@@ -376,7 +388,9 @@ class Judge:
             because=because,
             note=undecided
             or (
-                note if verdict == "violated" else (p.reason if p.form == "unformalized" else None)
+                note
+                if verdict in ("violated", "waived")
+                else (p.reason if p.form == "unformalized" else None)
             ),
             span=p.span,
         )
@@ -392,6 +406,14 @@ class Judge:
         core, self._minimal = self.minimal(
             fixed, list(lits), absent_false=self.sc.world == "closed"
         )
+        return core
+
+    def _waiver(self, pid: str, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """A minimal set of reports under which the provision's `if` fails."""
+        q = self.question(pid, "applies")
+        if isinstance(q, bool):
+            return []
+        core, _ = self.minimal([q], list(lits), absent_false=self.sc.world == "closed")
         return core
 
     def _single_proof(
@@ -450,10 +472,8 @@ class Judge:
 
     def _responsible(self, c: Compiled, lits: Sequence[z3.BoolRef]) -> tuple[str, ...]:
         p = c.provision
-        if p.responsible is None:
-            return ()
-        if p.responsible != "actor":
-            return (p.responsible,)
+        if p.responsible != ("actor",):
+            return p.responsible
         index = self.world.index
         by_party: dict[str, set[int]] = {}
         # the proof is made of reports: unreported (phantom) events could breach too,
@@ -623,10 +643,32 @@ def blank_result(sc: Scenario) -> ScenarioResult:
     )
 
 
+def dormant_results(sc: Scenario) -> list[ProvisionResult]:
+    """The provisions the terms define that are not in force (SPEC §3.6): `not-in-force`."""
+    return [
+        ProvisionResult(
+            id=d.id,
+            point=d.point,
+            form=d.form,
+            verdict="not-in-force",
+            binding=d.binding,
+            text=d.text,
+            note=d.reason,
+            span=d.span,
+        )
+        for d in sc.terms.dormant
+    ]
+
+
 def _union_verdict(verdicts: set[str]) -> str:
     """The verdict over the union of several sets of worlds, from the verdict over each."""
     if len(verdicts) == 1:
         return next(iter(verdicts))
+    if "waived" in verdicts:  # waiving worlds keep it (and fulfil it) but decide nothing
+        rest = verdicts - {"waived"}
+        if rest <= {"complied", "pending"}:
+            return _union_verdict(rest)
+        return "open"
     if verdicts <= {"complied", "pending"}:
         return "pending"
     return "open"
@@ -713,5 +755,6 @@ def _gave_up(scenario: Scenario, reason: str, began: float) -> ScenarioResult:
     result = blank_result(scenario)
     result.verdict = "unknown"
     result.reason = reason
+    result.provisions.extend(dormant_results(scenario))
     result.duration = time.monotonic() - began
     return result

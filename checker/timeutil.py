@@ -1,16 +1,14 @@
-"""Stage 3 helper: reads the time forms of SPEC §2 and does calendar arithmetic.
+"""Stage 3 helper: reads the dates, times and zones of SPEC §2.
 
-Input: YAML values (date strings, a year as int, zone names, durations) and a zone.
+Input: YAML values (date strings, a year as int, zone names) and a zone.
 Output: instants as int minutes since 1970-01-01T00:00Z, closed intervals of them.
 Guarantee: pure, stdlib only; unreadable user input raises `TimeError` (a T3xx code), nothing else.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 import zoneinfo
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -21,11 +19,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MINUTE = timedelta(minutes=1)
 _SECOND = timedelta(seconds=1)
 _DAY_MINUTES = 24 * 60
-
-# Beyond these a duration is surely a typo, and calendar arithmetic would leave
-# the years datetime can represent anyway.
-_MAX_MONTHS = 12 * 10_000
-_MAX_MINUTES = 10_000 * 366 * _DAY_MINUTES
 
 
 class TimeError(Exception):
@@ -69,7 +62,7 @@ def _iana(name: str) -> Zone | None:
 def parse_zone(text: str) -> Zone:
     """`"+03:00"`, `"-0530"`, `"Z"`, `"UTC"` or an IANA name such as `Europe/Moscow`."""
     if not isinstance(text, str):
-        raise TimeError("T302", value=_show(text))
+        raise TimeError("T302", value=show(text))
     s = text.strip()
     if s.upper() in ("Z", "UTC"):
         return UTC
@@ -91,7 +84,7 @@ def parse_zone(text: str) -> Zone:
     return zone
 
 
-def _zone_name(zone: Zone) -> str:
+def zone_name(zone: Zone) -> str:
     key = getattr(zone, "key", None)
     return key if isinstance(key, str) else str(zone)
 
@@ -116,25 +109,25 @@ def format_instant(m: int, zone: Zone) -> str:
     return from_instant(m, zone).isoformat(timespec="minutes")
 
 
-def _local_date(m: int, zone: Zone) -> date:
+def local_date(m: int, zone: Zone) -> date:
     return from_instant(m, zone).date()
 
 
-def _day_start(day: date, zone: Zone) -> int:
+def day_start(day: date, zone: Zone) -> int:
     """The first minute whose local date in `zone` is `day` (or later, if the day is skipped)."""
     midnight = datetime.combine(day, time(), tzinfo=zone)
     seconds = (midnight - _EPOCH) // _SECOND
     # Ceiling: with a historic offset that has seconds, the minute containing
     # midnight still shows the previous day.
     guess = -(-seconds // 60)
-    if _local_date(guess, zone) >= day > _local_date(guess - 1, zone):
+    if local_date(guess, zone) >= day > local_date(guess - 1, zone):
         return guess
     # Midnight falls in a DST gap that does not start at midnight itself:
     # search, knowing an offset never moves a day by two.
     lo, hi = guess - 2 * _DAY_MINUTES, guess + 2 * _DAY_MINUTES
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if _local_date(mid, zone) >= day:
+        if local_date(mid, zone) >= day:
             hi = mid
         else:
             lo = mid
@@ -143,10 +136,10 @@ def _day_start(day: date, zone: Zone) -> int:
 
 def day_end(m: int, zone: Zone) -> int:
     """The last minute of the local day (in `zone`) that contains instant `m`."""
-    return max(m, _day_start(_local_date(m, zone) + timedelta(days=1), zone) - 1)
+    return max(m, day_start(local_date(m, zone) + timedelta(days=1), zone) - 1)
 
 
-def _wall_to_instant(local: datetime, zone: Zone) -> int:
+def wall_to_instant(local: datetime, zone: Zone) -> int:
     """A naive local wall time read in `zone`.
 
     An ambiguous wall time (the repeated hour when clocks go back) is its first
@@ -186,13 +179,13 @@ def _span(value: object, zone: Zone, what: str, allowed: frozenset[str]) -> tupl
         return kind, lo, hi
     except (OverflowError, ValueError) as err:
         # Impossible dates (30 February) and years at the edge of what datetime holds.
-        raise TimeError("T301", value=_show(value), what=what) from err
+        raise TimeError("T301", value=show(value), what=what) from err
 
 
 def _span_unguarded(
     value: object, zone: Zone, what: str, allowed: frozenset[str]
 ) -> tuple[str, int, int]:
-    bad = TimeError("T301", value=_show(value), what=what)
+    bad = TimeError("T301", value=show(value), what=what)
     if isinstance(value, bool):
         raise bad
     if isinstance(value, int):
@@ -213,11 +206,11 @@ def _span_unguarded(
         if _DAY not in allowed:
             raise bad
         day = date(int(m[1]), int(m[2]), int(m[3]))
-        lo, hi = _day_start(day, zone), _day_start(day + timedelta(days=1), zone) - 1
+        lo, hi = day_start(day, zone), day_start(day + timedelta(days=1), zone) - 1
         if hi < lo:
             # A whole day the zone skipped (Pacific/Apia, 2011-12-30) holds no minute.
             raise TimeError(
-                "T301", value=_show(value), what=f"date in {_zone_name(zone)} (the clocks skip it)"
+                "T301", value=show(value), what=f"date in {zone_name(zone)} (the clocks skip it)"
             )
         return _DAY, lo, hi
     if m := _MONTH_RE.fullmatch(text):
@@ -225,17 +218,17 @@ def _span_unguarded(
             raise bad
         first = date(int(m[1]), int(m[2]), 1)
         after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        return _MONTH, _day_start(first, zone), _day_start(after, zone) - 1
+        return _MONTH, day_start(first, zone), day_start(after, zone) - 1
     if m := _YEAR_RE.fullmatch(text):
         if _YEAR not in allowed:
             raise bad
         first = date(int(m[1]), 1, 1)
-        return _YEAR, _day_start(first, zone), _day_start(date(first.year + 1, 1, 1), zone) - 1
+        return _YEAR, day_start(first, zone), day_start(date(first.year + 1, 1, 1), zone) - 1
     raise bad
 
 
 def _datetime_minute(m: re.Match[str], zone: Zone, value: object, what: str) -> int:
-    bad = TimeError("T301", value=_show(value), what=what)
+    bad = TimeError("T301", value=show(value), what=what)
     y, mo, d, hh, mi = (int(m[i]) for i in range(1, 6))
     # The resolution is one minute: silently dropping seconds would move the event.
     if m[6] is not None and int(m[6]) != 0:
@@ -259,10 +252,10 @@ def _datetime_minute(m: re.Match[str], zone: Zone, value: object, what: str) -> 
         # minute to guess; an offset in the text says which one was meant.
         raise TimeError(
             "T301",
-            value=_show(value),
-            what=f"local time in {_zone_name(zone)} (the clocks skip it)",
+            value=show(value),
+            what=f"local time in {zone_name(zone)} (the clocks skip it)",
         )
-    return _wall_to_instant(local, zone)
+    return wall_to_instant(local, zone)
 
 
 _POINT = frozenset({_DAY, _EXACT})
@@ -314,7 +307,7 @@ def parse_date_range(
     if not isinstance(value, dict):
         _, lo, hi = _span(value, zone, "date", _ANY)
         return lo, hi
-    bad = TimeError("T301", value=_show(value), what="date window")
+    bad = TimeError("T301", value=show(value), what="date window")
     keys = set(value)
     if not keys or not keys <= set(_RANGE_KEYS) or {"from", "after"} <= keys:
         raise bad
@@ -335,139 +328,30 @@ def parse_date_range(
         defaulted = " (its open side is the default)" if len(keys) == 1 else ""
         raise TimeError(
             "T303",
-            detail=f"`{_show(value)}` would run from {format_instant(lo, zone)}"
+            detail=f"`{show(value)}` would run from {format_instant(lo, zone)}"
             f" to {format_instant(hi, zone)}{defaulted}",
         )
     return lo, hi
 
 
-# --------------------------------------------------------------------------- durations
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A length of time: a calendar part in months and an exact part in minutes."""
-
-    months: int = 0  # calendar part (months; years are 12 months)
-    minutes: int = 0  # exact part (minutes, hours, days, weeks)
-    text: str = ""  # as written, for messages
-
-    @property
-    def is_calendar(self) -> bool:
-        return self.months != 0
-
-
-# Days and weeks are exact (1440 minutes), not calendar days: SPEC §2 allows them
-# after uncertain events, where only a fixed number of minutes can be added.
-_UNITS: dict[str, tuple[int, int]] = {
-    "minute": (0, 1),
-    "hour": (0, 60),
-    "day": (0, _DAY_MINUTES),
-    "week": (0, 7 * _DAY_MINUTES),
-    "month": (1, 0),
-    "year": (12, 0),
-}
-_WORDS_PART_RE = re.compile(r"(?:\s*[0-9]{1,12}\s*[a-z]+)+\s*")
-_WORDS_PAIR_RE = re.compile(r"([0-9]+)\s*([a-z]+)")
-_WORDS_SEP_RE = re.compile(r"\s*,\s*|\s+and\s+")
-_ISO_RE = re.compile(
-    r"p(?:([0-9]{1,12})y)?(?:([0-9]{1,12})m)?(?:([0-9]{1,12})w)?(?:([0-9]{1,12})d)?"
-    r"(?:t(?:([0-9]{1,12})h)?(?:([0-9]{1,12})m)?(?:([0-9]{1,12})s)?)?"
-)
-
-
-def parse_duration(value: str) -> Duration:
-    """`14 days`, `1 year 6 months`, `72 hours` ... or ISO 8601 `P1Y6M`, `PT72H`, `P2W`."""
-    if not isinstance(value, str):
-        raise TimeError("T301", value=_show(value), what="duration")
-    text = value.strip()
-    bad = TimeError("T301", value=value, what="duration")
-    s = text.lower()
-    months = minutes = 0
-    if iso := _ISO_RE.fullmatch(s):
-        y, mo, w, d, h, mi, sec = (int(g) if g is not None else None for g in iso.groups())
-        if all(g is None for g in (y, mo, w, d, h, mi, sec)) or s.endswith("t"):
-            raise bad
-        if sec is not None and sec % 60:
-            raise bad
-        months = 12 * (y or 0) + (mo or 0)
-        minutes = (
-            (w or 0) * 7 * _DAY_MINUTES
-            + (d or 0) * _DAY_MINUTES
-            + (h or 0) * 60
-            + (mi or 0)
-            + (sec or 0) // 60
-        )
-    else:
-        seen: set[str] = set()
-        parts = _WORDS_SEP_RE.split(s)
-        if not all(_WORDS_PART_RE.fullmatch(p) for p in parts):
-            raise bad
-        for part in parts:
-            for number, word in _WORDS_PAIR_RE.findall(part):
-                unit = word[:-1] if word.endswith("s") else word
-                if unit not in _UNITS or unit in seen:
-                    raise bad
-                seen.add(unit)
-                per_month, per_minute = _UNITS[unit]
-                months += int(number) * per_month
-                minutes += int(number) * per_minute
-    if months > _MAX_MONTHS or minutes > _MAX_MINUTES:
-        raise bad
-    return Duration(months=months, minutes=minutes, text=text)
-
-
-def _add_months(m: int, months: int, zone: Zone) -> int:
-    local = from_instant(m, zone).replace(tzinfo=None)
-    index = local.year * 12 + (local.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    # The wall time is kept even where the clocks skip it on the new date: the
-    # period was fixed by the text, so the arithmetic must not fail.
-    return _wall_to_instant(local.replace(year=year, month=month, day=day), zone)
-
-
-def add_duration(m: int, d: Duration, zone: Zone, *, sign: int = 1) -> int:
-    """`m` plus (sign=1) or minus (sign=-1) `d`.
-
-    Months move the local date in `zone`, clamping the day to the month's end
-    and keeping the wall time; then the exact minutes are added. Subtracting
-    undoes the steps in reverse order, so add-then-subtract returns to `m`
-    unless a day was clamped.
-    """
-    if sign not in (1, -1):
-        raise ValueError(f"sign must be 1 or -1, not {sign!r}")
-    try:
-        if sign == 1:
-            return (_add_months(m, d.months, zone) if d.months else m) + d.minutes
-        m -= d.minutes
-        return _add_months(m, -d.months, zone) if d.months else m
-    except (OverflowError, ValueError) as err:
-        raise TimeError("T301", value=d.text or _show(d), what="duration") from err
-
-
-_YEARS_WRITTEN_RE = re.compile(r"[0-9]\s*y", re.IGNORECASE)
-
-
-def require_exact(d: Duration) -> None:
-    """Refuse a calendar duration where an offset from an uncertain event is needed."""
-    if d.is_calendar:
-        unit = "years" if _YEARS_WRITTEN_RE.search(d.text) else "months"
-        raise TimeError("T304", unit=unit)
-
-
 # --------------------------------------------------------------------------- display
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
     """A value as the user wrote it in YAML (flow style), for messages."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_show(k)}: {_show(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return "[" + ", ".join(show(v) for v in value) + "]"
     return str(value)
+
+
+def utc_offset(m: int, zone: Zone) -> int:
+    """The zone's offset from UTC at instant `m`, in whole minutes (floored)."""
+    offset = from_instant(m, zone).utcoffset()
+    assert offset is not None
+    return offset // _MINUTE

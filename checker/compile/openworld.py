@@ -44,6 +44,7 @@ from checker.ir import (
     StateReport,
     Terms,
     Test,
+    condition_events,
 )
 
 
@@ -105,11 +106,12 @@ def earliest_minute(scenario: Scenario) -> int:
     points += [c.lo for c in scenario.complete if c.lo is not None]
     points += [p.start for p in terms.periods.values()]
     for p in terms.provisions:
-        for end in (p.window.start, p.window.end):
-            if isinstance(end, Fixed):
-                points.append(end.minute)
-            elif isinstance(end, Anchored):
-                offsets.append(end.offset)
+        for window in p.windows():
+            for end in (window.start, window.end):
+                if isinstance(end, Fixed):
+                    points.append(end.minute)
+                elif isinstance(end, Anchored):
+                    offsets.append(end.shift.most())
     return min(points) - max(offsets) - 1
 
 
@@ -158,9 +160,12 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         if p.match is not None and p.form in ("forbid", "each", "require") and not never_due:
             # (a require with no deadline is never breached: no world needs to fulfil it)
             demand(f"{p.form}:{p.id}", class_of(index, p.match))
-        for end in (p.window.start, p.window.end):
-            if isinstance(end, Anchored) and end.match not in anchors:
-                anchors.append(end.match)
+        for h in condition_events(p.condition):
+            demand(f"happened:{p.id}", class_of(index, h.match))
+        for window in p.windows():
+            for end in (window.start, window.end):
+                if isinstance(end, Anchored):
+                    anchors.extend(m for m in end.matches if m not in anchors)
     for i, m in enumerate(anchors):
         demand(f"anchor{i}", class_of(index, m))
     for pid, period in sorted(terms.periods.items()):

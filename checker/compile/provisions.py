@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 import z3
 
-from checker import timeutil as tu
+from checker import durations as du
 from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, class_of
 from checker.compile.sym import Bool, Num, Time
 from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import Slot, World
-from checker.ir import Anchored, Fixed, MatchIR, Point, Provision, StateCond
+from checker.durations import Shift
+from checker.ir import Anchored, Fixed, MatchIR, Point, Provision, StateCond, Window
 
 
 def _no_culprits() -> list[tuple[Slot, Bool]]:
@@ -36,6 +37,7 @@ class Compiled:
     due: Bool | None = None
     culprits: Callable[[], list[tuple[Slot, Bool]]] = _no_culprits
     deps: list[Defined] = field(default_factory=list)  # what its formulas use
+    applies: Bool = True  # its `if` holds (where not: waived, so kept and fulfilled)
 
 
 @dataclass
@@ -102,6 +104,37 @@ class ProvisionCompiler:
         )
         return sym.And(span.started, active), when
 
+    def anchor_all(self, ms: tuple[MatchIR, ...]) -> tuple[Bool, Time]:
+        """Whether every one of `ms` has had a matching event by as_of, and the latest of
+        their first events' minutes (`after_all`; one MATCH is `after`)."""
+        found = [self.anchor(m) for m in ms]
+        exists = sym.And(*(e for e, _ in found))
+        latest = found[0][1]
+        for _, t in found[1:]:
+            later = sym.t_le(latest, t)
+            e = sym.Ite(later, t.e, latest.e)
+            latest = Time(e, max(latest.lo, t.lo), max(latest.hi, t.hi))
+        return exists, latest
+
+    def shift(self, t: Time, s: Shift) -> Time:
+        """The window end `s` gives for the anchor minute `t`: exact, or piecewise over the
+        minutes `t` may take (calendar days across a clock change, `day: N`)."""
+        if isinstance(t.e, int):
+            return Time.const(s.apply(t.e))
+        pieces = s.pieces(t.lo, t.hi)
+        if len(pieces) == 1 and pieces[0].wall is None:
+            return t.plus(pieces[0].add)
+        expr: object = None
+        for piece in reversed(pieces):
+            if piece.wall is None:
+                here: object = t.e + piece.add
+            else:
+                here = ((t.e + piece.wall) / du.DAY + piece.days) * du.DAY + piece.add
+            expr = here if expr is None else sym.Ite(t.e <= piece.last, here, expr)
+        lo = min(piece.at(piece.first) for piece in pieces)
+        hi = max(piece.at(piece.last) for piece in pieces)
+        return Time(expr, lo, hi)
+
     def point(self, p: Point | None, is_end: bool) -> tuple[Time | None, Bool]:
         """A window end as a minute, and whether it exists yet (anchored ones may not)."""
         if p is None:
@@ -109,22 +142,25 @@ class ProvisionCompiler:
         if isinstance(p, Fixed):
             return Time.const(p.minute), True
         assert isinstance(p, Anchored)
-        exists, t = self.anchor(p.match)
-        shifted = t.plus(p.offset)
-        if exists is True:
-            return shifted, True
+        exists, t = self.anchor_all(p.matches)
         if exists is False:
             return (self.never, False)
+        shifted = self.shift(t, p.shift)
+        if exists is True:
+            return shifted, True
         if is_end:
             e = sym.Ite(exists, shifted.e, self.never.e)
             return Time(e, min(shifted.lo, self.never.lo), max(shifted.hi, self.never.hi)), exists
         return shifted, exists
 
     def window(self, p: Provision) -> Span:
-        if p.window.during is not None:
-            return self.period(p.window.during)
-        start, started = self.point(p.window.start, False)
-        end, _ = self.point(p.window.end, True)
+        return self.window_of(p.window)
+
+    def window_of(self, w: Window) -> Span:
+        if w.during is not None:
+            return self.period(w.during)
+        start, started = self.point(w.start, False)
+        end, _ = self.point(w.end, True)
         if start is None:
             start = Time.const(self.w.in_force)
         return Span(start, end, started)
@@ -137,7 +173,7 @@ class ProvisionCompiler:
             return Span(start, Time.const(pd.end), True)
         if pd.length is None:
             return Span(start, None, True)
-        term_end = tu.add_duration(pd.start, pd.length, zone)  # first minute after term 1
+        term_end = du.add_duration(pd.start, pd.length, zone)  # first minute after term 1
         if pd.renews is None:
             return Span(start, Time.const(term_end - 1), True)
         if pd.notice is None:
@@ -146,11 +182,11 @@ class ProvisionCompiler:
         ends: list[tuple[int, int]] = []
         e = term_end
         while True:
-            deadline = tu.add_duration(e, pd.notice.before_end, zone, sign=-1)
+            deadline = du.add_duration(e, pd.notice.before_end, zone, sign=-1)
             ends.append((e, deadline))
             if deadline >= self.w.as_of or len(ends) > 1000:
                 break
-            e = tu.add_duration(e, pd.renews, zone)
+            e = du.add_duration(e, pd.renews, zone)
         notices: list[tuple[Time, Bool]] = []
         for s in self.w.slots:
             c = sym.And(s.on, self.w.matches(s, pd.notice.match))
@@ -224,22 +260,29 @@ class ProvisionCompiler:
         inside = [(s, c) for s, c in inside if c is not False]
         assert p.match is not None
         beyond, _ = self._beyond(f"require:{p.id}", p.match, span)
-        if p.total is None:
-            reached = sym.Or(*(c for _, c in inside), beyond)
-        else:
-            fname, minimum = p.total
-            amounts = []
-            for s, c in inside:
-                v = s.fields.get(fname)
-                if isinstance(v, Num):
-                    amounts.append(sym.Ite(c, v.e, 0))
-            if beyond is not False:
-                more = self.beyond.amount(f"total:{p.id}")
-                self.w.add(more >= 0)
-                amounts.append(sym.Ite(beyond, more, 0))
-            reached = sym.Le(minimum, sym.Sum(amounts))
+        some = sym.Or(*(c for _, c in inside), beyond)
         due = self._due(span)
-        return Compiled(p, sym.And(due, sym.Not(reached)), fulfilled=reached, due=due)
+        if p.total is None:
+            return Compiled(p, sym.And(due, sym.Not(some)), fulfilled=some, due=due)
+        amounts = []
+        for s, c in inside:
+            v = s.fields.get(p.total.field)
+            if isinstance(v, Num):
+                amounts.append(sym.Ite(c, v.e, 0))
+        if beyond is not False:
+            more = self.beyond.amount(f"total:{p.id}")
+            self.w.add(more >= 0)
+            amounts.append(sym.Ite(beyond, more, 0))
+        total = sym.Sum(amounts)
+        if p.total.max is None:
+            reached = sym.Le(p.total.min or 0, total)
+            return Compiled(p, sym.And(due, sym.Not(reached)), fulfilled=reached, due=due)
+        # "up to N" (SPEC §3.5): past N is a breach at once, whatever the deadline; met
+        # once some matching event happened and the sum lies in [min, max]
+        over = sym.Not(sym.Le(total, p.total.max))
+        reached = sym.And(some, sym.Le(p.total.min or 0, total), sym.Not(over))
+        breach = sym.Or(over, sym.And(due, sym.Not(reached)))
+        return Compiled(p, breach, fulfilled=reached, due=due)
 
     def _achieve(self, p: Provision, span: Span) -> Compiled:
         cond = p.cond

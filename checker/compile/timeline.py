@@ -33,7 +33,7 @@ from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, setter_class
 from checker.compile.sym import Arith, Bool, Cat, Num, Time
 from checker.compile.world import Index, Slot, World
-from checker.ir import OTHER, StateCond, StateDef
+from checker.ir import OTHER, StateCond, StateDef, Uncertain
 
 # Universals with at most this many instances are asserted whole, up front: most
 # scenarios then never need a refinement round, and each instance is linear in the
@@ -546,13 +546,20 @@ class Timelines:
 
     def _initial(self, sdef: StateDef, key: tuple[str, ...]) -> Cat | Arith:
         value = self.terms.initial.get(sdef.name, {}).get(key)
+        name = f"init:{sdef.name}:{'/'.join(key)}"
+        if isinstance(value, Uncertain):  # each world picks one value within it (SPEC §3.3)
+            if sdef.is_counter:
+                return self.world.num_var(name, value.lo, value.hi, True).e
+            assert value.values is not None
+            ns = self.ns(sdef)
+            return self.world.cat_var(name, self.world.index.codes_of(ns, value.values))
         if sdef.is_counter:
             return int(value) if value is not None else 0
         ns = self.ns(sdef)
         if value is not None:
             return Cat.const(self.world.index.code(ns, str(value)))
         # unknown until an event sets it: any value, "someone else" included
-        return self.world.cat_var(f"init:{sdef.name}:{'/'.join(key)}", self.world.index.all(ns))
+        return self.world.cat_var(name, self.world.index.all(ns))
 
     def _kind_test(self, s: Slot, kind: str) -> Bool:
         k = (s.order, kind)

@@ -38,16 +38,32 @@ class RangeValue(Strict):
     max: int | float | None = None
 
 
+class OneOf(Strict):
+    """An uncertain value: one of these."""
+
+    one_of: list[Scalar]
+
+
+class Bounds(Strict):
+    """An uncertain number: somewhere in `[min, max]`."""
+
+    min: int | float | None = None
+    max: int | float | None = None
+
+
 MatchValue = Union[Scalar, list[Scalar], NotValue, RangeValue]
 # A MATCH: `kind`, `actor`, `place` and any field of the kind, each a MatchValue.
 Match = dict[str, MatchValue]
 
 
 class Relative(Strict):
-    """A window end anchored on the first event matching `after`, plus `offset`."""
+    """A window end anchored on events: the first matching `after`, or the latest of the
+    first events matching each of `after_all`; moved by `offset` or to a `day` after it."""
 
-    after: Match
+    after: Match | None = None
+    after_all: list[Match] | None = None
     offset: str | None = None
+    day: int | None = Field(default=None, ge=0)
 
 
 WindowPoint = Union[DateValue, Relative]

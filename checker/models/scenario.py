@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Literal, Union
 
 from pydantic import ConfigDict, Field
 
 from checker.models.common import (
+    Bounds,
     DateValue,
     Id,
     Match,
     Name,
+    OneOf,
     Scalar,
     Strict,
 )
-from checker.models.terms import PairInitial
+from checker.models.terms import InitialValues
 
-Verdict = Literal["complied", "violated", "open", "pending", "unformalized"]
+Verdict = Literal[
+    "complied", "violated", "open", "pending", "waived", "not-in-force", "unformalized"
+]
 ScenarioVerdict = Literal["consistent", "violation", "incoherent", "unknown"]
-
-
-class OneOf(Strict):
-    """An uncertain attribute: one of these values."""
-
-    one_of: list[Scalar]
-
-
-class Bounds(Strict):
-    """An uncertain number: somewhere in `[min, max]`."""
-
-    min: int | float | None = None
-    max: int | float | None = None
 
 
 # `unknown` (the word) or an omitted attribute ranges over everything.
@@ -108,5 +99,5 @@ class Expect(Strict):
 class ScenarioFile(Strict):
     scenario: ScenarioHeader
     reports: list[Report] = []
-    initial: dict[Name, dict[Name, Any] | list[PairInitial]] = {}
+    initial: dict[Name, InitialValues] = {}
     expect: Expect | None = None

@@ -7,12 +7,15 @@ from typing import Any, Literal, Union
 from pydantic import ConfigDict, Field
 
 from checker.models.common import (
+    Bounds,
     DateValue,
     Id,
     Match,
     Name,
     NameOrNames,
+    OneOf,
     ProvisionId,
+    Scalar,
     Strict,
     WindowPoint,
 )
@@ -69,12 +72,19 @@ class State(Strict):
     note: str | None = None
 
 
+# A value, or an uncertain one: `{min, max}` (counters), `{one_of: [...]}` or `unknown`.
+InitialValue = Union[Scalar, Bounds, OneOf]
+
+
 class PairInitial(Strict):
     """An initial value of a state keyed by `[actor, place]`."""
 
     actor: Name
     place: Name
-    value: Any
+    value: InitialValue
+
+
+InitialValues = Union[dict[Name, InitialValue], list[PairInitial]]
 
 
 class Notice(Strict):
@@ -94,8 +104,27 @@ class Period(Strict):
 
 
 class Total(Strict):
+    """A sum over the matching events: at least `min`, at most `max` ("up to")."""
+
     of: str
-    min: int
+    min: int | None = None
+    max: int | None = None
+
+
+class Condition(Strict):
+    """`if:` — exactly one of the condition keys; `happened` may take window bounds."""
+
+    fulfilled: ProvisionId | None = None
+    kept: ProvisionId | None = None
+    breached: ProvisionId | None = None
+    happened: Match | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+    from_: WindowPoint | None = Field(default=None, alias="from")
+    until: WindowPoint | None = None
+    by: WindowPoint | None = None
+    before: WindowPoint | None = None
 
 
 class StateCondition(Strict):
@@ -111,8 +140,9 @@ class Provision(Strict):
     text: str
     point: int | str | None = None
     note: str | None = None
-    responsible: Name | None = None
+    responsible: NameOrNames | None = None
     binding: bool = True
+    if_: Condition | None = Field(default=None, alias="if")
     # Exactly one form; `resolve` enforces it so the error points at the provision.
     forbid: Match | None = None
     require: Match | None = None
@@ -158,7 +188,7 @@ class TermsFile(Strict):
     places: dict[Id, Place] = {}
     events: dict[Id, EventKind] = {}
     states: dict[Id, State] = {}
-    initial: dict[Name, dict[Name, Any] | list[PairInitial]] = {}
+    initial: dict[Name, InitialValues] = {}
     periods: dict[Id, Period] = {}
     provisions: list[Provision] = []
     amendments: list[Amendment] = []

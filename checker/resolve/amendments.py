@@ -91,12 +91,18 @@ def apply_change(
     diags: Diagnostics,
     amendment: str | None,
     reading: str | None,
+    removed: dict[str, tuple[Entry, str]] | None = None,
 ) -> None:
-    """Apply one amendment or interpretation (`removes`, `changes`, `adds`) to `entries`."""
+    """Apply one amendment or interpretation (`removes`, `changes`, `adds`) to `entries`;
+    `removed` gets each provision taken out, with why."""
     by_id = {e.raw_id: e for e in entries if e.file is main}
     for pid in change.removes:
         if pid in by_id:
-            entries.remove(by_id.pop(pid))
+            gone = by_id.pop(pid)
+            entries.remove(gone)
+            if removed is not None:
+                why = f"amendment `{amendment}`" if amendment else f"the reading `{reading}`"
+                removed[pid] = (gone, f"removed by {why}")
         else:
             _unknown_provision(pid, at / "removes", by_id, diags)
     for pid, keys in change.changes.items():
@@ -126,9 +132,8 @@ def apply_change(
         if reading:
             entry.reading = reading
     for j, prov in enumerate(change.adds):
-        raw = prov.model_dump(by_alias=True, exclude_defaults=True)
-        where = at / "adds" / j
-        entry = Entry(prov.id, raw, {k: where / k for k in raw}, where, main, [], reading)
+        entry = _added(prov, at / "adds" / j, main)
+        entry.reading = reading
         if amendment:
             entry.amended_by.append(amendment)
         entries.append(entry)
@@ -136,3 +141,27 @@ def apply_change(
 
 def _unknown_provision(pid: str, where: Where, by_id: dict[str, Any], diags: Diagnostics) -> None:
     diags.add("R208", where.key_span, hint=did_you_mean(pid, by_id), name=pid)
+
+
+def defined_elsewhere(main: TermsSource, chosen: str | None) -> dict[str, tuple[Entry, str]]:
+    """Provisions that amendments and readings add, each with what would put it in force
+    (used for those not in force)."""
+    out: dict[str, tuple[Entry, str]] = {}
+    for i, am in enumerate(main.model.amendments):
+        at = main.at("amendments", i)
+        for j, prov in enumerate(am.adds):
+            why = f"added by amendment `{am.id}`, adopted {am.adopted}, after as_of"
+            out.setdefault(prov.id, (_added(prov, at / "adds" / j, main), why))
+    for name, reading in main.model.interpretations.items():
+        if name == chosen:
+            continue
+        at = main.at("interpretations", name)
+        for j, prov in enumerate(reading.adds):
+            why = f"added by the reading `{name}`, which is not chosen"
+            out.setdefault(prov.id, (_added(prov, at / "adds" / j, main), why))
+    return out
+
+
+def _added(prov: Any, where: Where, main: TermsSource) -> Entry:
+    raw = prov.model_dump(by_alias=True, exclude_defaults=True)
+    return Entry(prov.id, raw, {k: where / k for k in raw}, where, main, [], None)

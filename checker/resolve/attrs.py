@@ -16,22 +16,7 @@ from checker.diagnostics import Diagnostics, did_you_mean
 from checker.ir import OTHER, Attr, BoolAttr, CatAttr, FieldType, NumAttr, TextAttr
 from checker.resolve.common import Where
 from checker.resolve.match import Lexicon
-
-
-def _shown(value: Any) -> str:
-    """A value as YAML flow text, for messages (not Python's repr)."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-NO_READING = "(none)"
+from checker.timeutil import show
 
 
 class AttrReader:
@@ -70,7 +55,7 @@ class AttrReader:
                 where.span,
                 field=field,
                 expected=expected or ft.describe(),
-                value=_shown(value),
+                value=show(value),
             )
 
         one_of = isinstance(raw, dict) and "one_of" in raw

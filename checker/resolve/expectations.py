@@ -46,7 +46,8 @@ def expect(reader: ReportReader) -> Expectation | None:
     e = reader.model.expect
     if e is None:
         return None
-    known = {p.id for p in reader.terms.provisions}
+    # a provision not in force for this as_of and reading may be named (SPEC §3.6)
+    known = {p.id for p in reader.terms.provisions} | {d.id for d in reader.terms.dormant}
     entries: list[tuple[str, str, Span]] = []
     for pid, verdict in e.provisions.items():
         where = reader.at("expect", "provisions", pid)

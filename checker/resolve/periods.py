@@ -7,12 +7,14 @@ with an error is left out after its diagnostic.
 
 from __future__ import annotations
 
+from checker import durations as du
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics
 from checker.ir import CatTest, MatchIR, Notice, PeriodDef
 from checker.resolve.common import timed
 from checker.resolve.files import TermsSource
 from checker.resolve.match import Lexicon, resolve_names
+from checker.timeutil import show
 
 
 def resolve_periods(
@@ -42,13 +44,13 @@ def resolve_periods(
             elif pm.before is not None:
                 end = timed(diags, at / "before", tu.window_before, pm.before, z)
             elif pm.length is not None:
-                length = timed(diags, at / "length", tu.parse_duration, pm.length)
-                if length is not None and length.months == 0 and length.minutes == 0:
+                length = timed(diags, at / "length", du.parse_duration, pm.length)
+                if length is not None and length.is_zero:
                     diags.add("T305", (at / "length").span, what="`length`")
                     length = None
             if pm.renews is not None:
-                renews = timed(diags, at / "renews", tu.parse_duration, pm.renews)
-                if renews is not None and renews.months == 0 and renews.minutes == 0:
+                renews = timed(diags, at / "renews", du.parse_duration, pm.renews)
+                if renews is not None and renews.is_zero:
                     diags.add("T305", (at / "renews").span, what="`renews`")
                     renews = None
                 if pm.length is None:
@@ -59,10 +61,12 @@ def resolve_periods(
                 kinds = resolve_names(lex, "kind", pm.notice.kind, nat / "kind", diags)
                 by = resolve_names(lex, "actor", pm.notice.by, nat / "by", diags)
                 before_end = timed(
-                    diags, nat / "before_end", tu.parse_duration, pm.notice.before_end
+                    diags, nat / "before_end", du.parse_duration, pm.notice.before_end
                 )
                 if kinds is not None and by is not None and before_end is not None:
-                    notice = Notice(MatchIR(CatTest(kinds), CatTest(by), span=nat.span), before_end)
+                    match = MatchIR(CatTest(kinds), CatTest(by), span=nat.span)
+                    shown = show({"kind": pm.notice.kind, "by": pm.notice.by})
+                    notice = Notice(match, before_end, shown)
                 if pm.length is None:
                     diags.add("R210", nat.key_span, message="`notice` needs `length`")
             if start is None:

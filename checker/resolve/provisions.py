@@ -10,13 +10,15 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from checker.diagnostics import Diagnostics, did_you_mean
-from checker.ir import FORMS, PeriodDef, Provision
+from checker.ir import FORMS, PeriodDef, Provision, Total
 from checker.load import report_validation_error
 from checker.models.terms import Provision as ProvisionModel
 from checker.resolve.amendments import Entry, entry_doc
+from checker.resolve.conditions import ConditionResolver
 from checker.resolve.files import TermsSource
 from checker.resolve.match import Lexicon, resolve_match, resolve_state_cond
 from checker.resolve.windows import WindowResolver, second_key
+from checker.timeutil import show
 
 FORM_ONLY = {"must": "each", "total": "require", "once": "achieve"}
 
@@ -103,7 +105,15 @@ class ProvisionBuilder:
             cond = resolve_state_cond(self.lex, e.raw[form], e.where(form), self.diags)
             ok &= cond is not None
         total = None
-        if m.total is not None and match is not None:
+        if m.total is not None and m.total.min is None and m.total.max is None:
+            self.diags.add(
+                "S102",
+                e.where("total").key_span,
+                hint="`total` needs `min`, `max` or both",
+                key="min",
+            )
+            ok = False
+        elif m.total is not None and match is not None:
             kinds = match.kinds.values if match.kinds and not match.kinds.negate else None
             ft = self.lex.field_type(m.total.of, kinds)
             if ft is None or ft.kind not in ("int", "number"):
@@ -115,8 +125,26 @@ class ProvisionBuilder:
                     field=m.total.of,
                 )
                 ok = False
-            total = (m.total.of, m.total.min)
+            if m.total.min is not None and m.total.max is not None and m.total.min > m.total.max:
+                self.diags.add(
+                    "T303", e.where("total").span, detail=f"min {m.total.min} > max {m.total.max}"
+                )
+                ok = False
+            total = Total(m.total.of, m.total.min, m.total.max)
         responsible = self._responsible()
+        condition = None
+        if m.if_ is not None:
+            shown = "{}" if e.file is self.main else e.file.model.agreement.id + "#{}"
+            conditions = ConditionResolver(self.windows, shown)
+            condition = conditions.resolve(m.if_, e.raw["if"], e.where("if"))
+            ok &= condition is not None
+            if form == "unformalized":
+                self.diags.add(
+                    "R210",
+                    e.where("if").key_span,
+                    message="an unformalized provision is never checked: `if` has nothing to apply to",
+                )
+                ok = False
         if window is None or not ok or (m.responsible is not None and responsible is None):
             return None
         return Provision(
@@ -131,7 +159,8 @@ class ProvisionBuilder:
             cond=cond,
             once=m.once,
             window=window,
-            responsible=responsible,
+            responsible=responsible or (),
+            condition=condition,
             binding=m.binding,
             reason=m.unformalized,
             note=m.note,
@@ -139,13 +168,44 @@ class ProvisionBuilder:
             interpreted_by=e.reading,
             agreement=e.file.model.agreement.id,
             window_text=window_text,
+            condition_text=show(e.raw["if"]) if condition is not None else "",
             span=e.at.span,
         )
 
-    def _responsible(self) -> str | None:
-        name = self.m.responsible
-        if name is None:
+    def _responsible(self) -> tuple[str, ...] | None:
+        """The responsible actors (None after a diagnostic); a non-party is noted (L404)."""
+        written = self.m.responsible
+        if written is None:
+            return ()
+        at = self.e.where("responsible")
+        if written == "actor":
+            return ("actor",)
+        names = written if isinstance(written, list) else [written]
+        spots = [at / i for i in range(len(names))] if isinstance(written, list) else [at]
+        if not names:
+            self.diags.add("S103", at.span, message="`responsible` needs at least one actor")
             return None
-        if name == "actor":
-            return "actor"
-        return self.lex.actor_names.lookup(name, self.e.where("responsible").span, self.diags)
+        found: list[str] = []
+        for name, spot in zip(names, spots, strict=True):
+            if name == "actor":
+                self.diags.add(
+                    "S103",
+                    spot.span,
+                    message="`actor` stands alone: the party of the breaching event's actor",
+                )
+                return None
+            aid = self.lex.actor_names.lookup(name, spot.span, self.diags)
+            if aid is None:
+                return None
+            if aid not in found:
+                found.append(aid)
+            if not self.lex.actors.ancestors[aid] & self._parties():
+                self.diags.add("L404", spot.span, id=self.m.id, actor=aid)
+        return tuple(found)
+
+    def _parties(self) -> frozenset[str]:
+        """The signatories of the provision's own agreement."""
+        quiet = Diagnostics()
+        names = self.e.file.model.agreement.parties
+        found = (self.lex.actor_names.lookup(n, self.e.at.span, quiet) for n in names)
+        return frozenset(f for f in found if f is not None)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from checker.diagnostics import Diagnostics, did_you_mean
-from checker.ir import FieldType, StateDef
+from checker.ir import OTHER, FieldType, InitialValue, StateDef, Uncertain
+from checker.models.common import Bounds, OneOf
 from checker.resolve.common import Where
 from checker.resolve.files import TermsSource
 from checker.resolve.match import Lexicon
 
-Initial = dict[str, dict[tuple[str, ...], str | int]]
+Initial = dict[str, dict[tuple[str, ...], InitialValue]]
 
 
 def resolve_states(
@@ -156,10 +157,10 @@ def terms_initial(files: list[TermsSource], lex: Lexicon, diags: Diagnostics) ->
 
 def resolve_initial(
     lex: Lexicon, name: str, values: Any, at: Where, diags: Diagnostics
-) -> dict[tuple[str, ...], str | int]:
+) -> dict[tuple[str, ...], InitialValue]:
     """One state's initial values (terms or scenario `initial:`) -> key tuple -> value."""
     sdef = lex.states.get(name)
-    out: dict[tuple[str, ...], str | int] = {}
+    out: dict[tuple[str, ...], InitialValue] = {}
     if sdef is None:
         diags.add("R201", at.key_span, hint=did_you_mean(name, lex.states), what="state", name=name)
         return out
@@ -192,12 +193,70 @@ def resolve_initial(
 
 def _initial_value(
     lex: Lexicon, sdef: StateDef, raw: Any, where: Where, diags: Diagnostics
-) -> str | int | None:
+) -> InitialValue | None:
+    """A value, or an uncertain one: `{min, max}` for a counter (SPEC §3.3: each world
+    picks one value within it; `min` defaults to 0), `{one_of: [...]}` or `unknown` for a
+    categorical state."""
     if sdef.is_counter:
+        if isinstance(raw, Bounds):
+            lo, hi = raw.min, raw.max
+            for side, v in (("min", lo), ("max", hi)):
+                if v is not None and (isinstance(v, bool) or v != int(v)):
+                    diags.add(
+                        "S103",
+                        (where / side).span,
+                        message=f"state `{sdef.name}` is a whole number",
+                    )
+                    return None
+            low = 0 if lo is None else int(lo)
+            if hi is not None and low > hi:
+                diags.add("T303", where.span, detail=f"min {low} > max {int(hi)}")
+                return None
+            if hi is not None and low == hi:
+                return low
+            return Uncertain(low, None if hi is None else int(hi))
         if isinstance(raw, bool) or not isinstance(raw, int):
-            diags.add("S103", where.span, message=f"state `{sdef.name}` is a whole number")
+            diags.add(
+                "S103",
+                where.span,
+                hint="an uncertain count is written `{min: N, max: N}`",
+                message=f"state `{sdef.name}` is a whole number",
+            )
             return None
         return raw
+    if isinstance(raw, Bounds):
+        diags.add(
+            "S103",
+            where.span,
+            hint="an uncertain value is written `{one_of: [...]}` or `unknown`",
+            message=f"state `{sdef.name}` is not a number",
+        )
+        return None
+    if raw == "unknown":
+        return Uncertain(values=_every_value(lex, sdef))
+    if isinstance(raw, OneOf):
+        if not raw.one_of:
+            diags.add("S103", (where / "one_of").span, message="`one_of` needs at least one value")
+            return None
+        found = [
+            _one_value(lex, sdef, v, where / "one_of" / j, diags) for j, v in enumerate(raw.one_of)
+        ]
+        if any(f is None for f in found):
+            return None
+        values = frozenset(f for f in found if f is not None)
+        return next(iter(values)) if len(values) == 1 else Uncertain(values=values)
+    return _one_value(lex, sdef, raw, where, diags)
+
+
+def _every_value(lex: Lexicon, sdef: StateDef) -> frozenset[str]:
+    if sdef.value.kind == "enum":
+        return frozenset(sdef.value.words)
+    return frozenset(lex.hierarchy(sdef.value.kind).ids) | {OTHER}
+
+
+def _one_value(
+    lex: Lexicon, sdef: StateDef, raw: Any, where: Where, diags: Diagnostics
+) -> str | None:
     if sdef.value.kind == "enum":
         if str(raw) not in sdef.value.words:
             diags.add("S104", where.span, value=raw, allowed=", ".join(sdef.value.words))

@@ -12,10 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from checker.diagnostics import Diagnostics
-from checker.ir import AmendmentInfo, Terms
+from checker.ir import FORMS, AmendmentInfo, Dormant, Terms
 from checker.load import Loaded
 from checker.models.terms import TermsFile
-from checker.resolve.amendments import amendment_order, apply_change, provision_entries
+from checker.resolve.amendments import (
+    Entry,
+    amendment_order,
+    apply_change,
+    defined_elsewhere,
+    provision_entries,
+)
+from checker.resolve.conditions import check_references
 from checker.resolve.files import LoadTerms, file_time, gather_files
 from checker.resolve.periods import resolve_periods
 from checker.resolve.provisions import resolve_provision
@@ -52,19 +59,20 @@ class TermsResolver:
             return None
         before = len(self.diags.errors())
         entries = provision_entries(self.files, self.main)
+        removed: dict[str, tuple[Entry, str]] = {}
         if interpretation is not None:
             if interpretation not in self.main.model.interpretations:
                 return None
             change: Any = self.main.model.interpretations[interpretation]
             at = self.main.at("interpretations", interpretation)
-            apply_change(entries, change, at, self.main, self.diags, None, interpretation)
+            apply_change(entries, change, at, self.main, self.diags, None, interpretation, removed)
         infos: list[AmendmentInfo] = []
         for info, index in self.amendments():
             applied = as_of is None or info.adopted <= as_of
             if applied:
                 change = self.main.model.amendments[index]
                 at = self.main.at("amendments", index)
-                apply_change(entries, change, at, self.main, self.diags, info.id, None)
+                apply_change(entries, change, at, self.main, self.diags, info.id, None, removed)
             infos.append(AmendmentInfo(info.id, info.adopted, info.text, applied, info.span))
         provisions = [
             p
@@ -72,6 +80,8 @@ class TermsResolver:
             if (p := resolve_provision(e, self.lex, self.diags, self.main, self.periods))
             is not None
         ]
+        dormant = self._dormant(entries, removed, interpretation)
+        check_references(provisions, {d.id for d in dormant}, self.diags)
         if len(self.diags.errors()) > before:
             return None
         m = self.main.model.agreement
@@ -95,4 +105,28 @@ class TermsResolver:
             interpretation=interpretation,
             interpretations=tuple(self.main.model.interpretations),
             sources=tuple(m.sources),
+            dormant=dormant,
         )
+
+    def _dormant(
+        self, entries: list[Entry], removed: dict[str, tuple[Entry, str]], reading: str | None
+    ) -> tuple[Dormant, ...]:
+        """Provisions the terms define but that are not in force (SPEC §3.6)."""
+        in_force = {e.raw_id for e in entries}
+        out: dict[str, Dormant] = {}
+        others = defined_elsewhere(self.main, reading)
+        for pid, (e, why) in [*removed.items(), *others.items()]:
+            if pid in in_force or pid in out:
+                continue
+            form = next((f for f in FORMS if e.raw.get(f) is not None), "unformalized")
+            point = e.raw.get("point")
+            out[pid] = Dormant(
+                pid,
+                str(e.raw.get("text", "")),
+                form,
+                why,
+                None if point is None else str(point),
+                e.raw.get("binding", True) is not False,
+                e.at.span,
+            )
+        return tuple(out.values())

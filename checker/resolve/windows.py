@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from checker import durations as du
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics, Span, did_you_mean
+from checker.durations import Edge, Shift
 from checker.ir import Anchored, Fixed, PeriodDef, Point, Window
+from checker.models.common import Relative
 from checker.models.terms import Provision as ProvisionModel
 from checker.resolve.amendments import END_KEYS, Entry
-from checker.resolve.common import timed
+from checker.resolve.common import Where, timed
 from checker.resolve.files import TermsSource
 from checker.resolve.match import Lexicon, resolve_match
+from checker.timeutil import show
 
 
 def second_key(e: Entry, keys: Sequence[str]) -> Span:
@@ -100,22 +104,12 @@ class WindowResolver:
         return Window(start, end), " ".join(texts)
 
     def _point(self, value: Any, key: str, zone: tu.Zone) -> Point | None:
-        where = self.e.where(key)
-        if not isinstance(value, str | int):
-            raw = self.e.raw[key]
-            match = resolve_match(self.lex, raw.get("after"), where / "after", self.diags)
-            offset = 0
-            if raw.get("offset") is not None:
-                dur = timed(self.diags, where / "offset", tu.parse_duration, str(raw["offset"]))
-                if dur is None:
-                    return None
-                if dur.is_calendar:
-                    timed(self.diags, where / "offset", tu.require_exact, dur)
-                    return None
-                offset = dur.minutes
-            if key == "before":
-                offset -= 1
-            return Anchored(match, offset) if match is not None else None
+        return self.point(value, self.e.raw[key], key, self.e.where(key), zone)
+
+    def point(self, value: Any, raw: Any, key: str, where: Where, zone: tu.Zone) -> Point | None:
+        """One window end (`key` is `from`, `until`, `by` or `before`) as written at `where`."""
+        if isinstance(value, Relative):
+            return self._relative(raw, key, where, zone)
         fn = {
             "from": tu.window_from,
             "until": tu.window_until,
@@ -125,9 +119,56 @@ class WindowResolver:
         minute = timed(self.diags, where, fn, value, zone)
         return Fixed(minute) if minute is not None else None
 
+    def _relative(self, raw: dict[str, Any], key: str, where: Where, zone: tu.Zone) -> Point | None:
+        anchors = [k for k in ("after", "after_all") if raw.get(k) is not None]
+        shifts = [k for k in ("offset", "day") if raw.get(k) is not None]
+        for keys, names, needed in (
+            (anchors, "`after`, `after_all`", 1),
+            (shifts, "`offset`, `day` (or neither)", 0),
+        ):
+            if len(keys) > 1 or len(keys) < needed:
+                spots = sorted((where / k).key_span for k in keys)
+                self.diags.add(
+                    "S105",
+                    spots[1] if len(spots) > 1 else where.span,
+                    what="a relative window end",
+                    keys=names,
+                )
+                return None
+        written = raw[anchors[0]]
+        many = anchors[0] == "after_all"
+        if many and (not isinstance(written, list) or not written):
+            self.diags.add(
+                "S103", (where / "after_all").span, message="`after_all` takes a list of MATCHes"
+            )
+            return None
+        places = (
+            [where / "after_all" / i for i in range(len(written))] if many else [where / "after"]
+        )
+        found = [
+            resolve_match(self.lex, m, at, self.diags)
+            for m, at in zip(written if many else [written], places, strict=True)
+        ]
+        matches = tuple(m for m in found if m is not None)
+        duration = None
+        if raw.get("offset") is not None:
+            duration = timed(self.diags, where / "offset", du.parse_duration, str(raw["offset"]))
+            if duration is None:
+                return None
+            if duration.is_calendar:
+                timed(self.diags, where / "offset", du.require_exact, duration)
+                return None
+        if len(matches) != len(found):
+            return None
+        edge = EDGES[key]
+        shown = tuple(show(m) for m in (written if many else [written]))
+        shift = Shift(duration, raw.get("day"), edge, zone)
+        return Anchored(matches, shift, every=many, written=shown)
+
+
+EDGES: dict[str, Edge] = {"from": "start", "until": "end", "by": "end", "before": "before"}
+
 
 def _show(raw: Any) -> str:
-    if isinstance(raw, dict):
-        off = f" + {raw['offset']}" if raw.get("offset") else ""
-        return f"(first {raw.get('after', {}).get('kind', 'event')}){off}"
-    return str(raw)
+    """A window end as written, in YAML flow style: a relative end with its full MATCH."""
+    return show(raw)

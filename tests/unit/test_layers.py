@@ -12,7 +12,7 @@ LAYER = {
     "__init__": 0, "diagnostics": 0, "codes": 0, "untrusted": 0,
     "files": 1, "yamlsource": 1, "models": 1,
     "load": 2, "discover": 2,
-    "ir": 3, "resolve": 3, "timeutil": 3, "datasets": 3, "describe": 3,
+    "ir": 3, "resolve": 3, "timeutil": 3, "durations": 3, "datasets": 3, "describe": 3,
     "answers": 4, "partition": 4, "solver": 4, "compile": 4,
     "judge": 5, "lint": 5, "explain": 5, "results": 5,
     "report": 6,

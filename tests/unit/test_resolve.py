@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.diagnostics import Diagnostics
+from checker.durations import Duration
 from checker.ir import (
     OTHER,
     AbsenceReport,
@@ -28,11 +29,11 @@ from checker.ir import (
     StateReport,
     Terms,
     TextAttr,
+    Total,
     Window,
 )
 from checker.load import load_scenario, load_terms
 from checker.resolve import TermsCache, TermsResolver, resolve_scenario
-from checker.timeutil import Duration
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -342,10 +343,10 @@ def test_initial_values_by_name_and_pair(terms: Terms) -> None:
 def test_periods(terms: Terms) -> None:
     mandate = terms.periods["mandate"]
     assert (mandate.start, mandate.end) == (IN_FORCE, None)
-    assert mandate.length == Duration(60, 0, "5 years")
-    assert mandate.renews == Duration(60, 0, "5 years")
+    assert mandate.length == Duration((("months", 60),), "5 years")
+    assert mandate.renews == Duration((("months", 60),), "5 years")
     assert mandate.notice is not None
-    assert mandate.notice.before_end == Duration(6, 0, "6 months")
+    assert mandate.notice.before_end == Duration((("months", 6),), "6 months")
     assert mandate.notice.match.kinds == CatTest(frozenset({"termination-notice"}))
     # `by: [AZ, AM]` matches through part_of
     assert mandate.notice.match.actor == CatTest(frozenset({"AZ", "AZ-forces", "AM", "AM-forces"}))
@@ -360,7 +361,7 @@ def test_periods(terms: Terms) -> None:
 
 def test_forbid_with_unless_and_responsible_actor(terms: Terms) -> None:
     p = prov(terms, "1")
-    assert (p.form, p.point, p.responsible, p.binding) == ("forbid", "1", "actor", True)
+    assert (p.form, p.point, p.responsible, p.binding) == ("forbid", "1", ("actor",), True)
     assert p.match is not None and p.unless is not None
     assert p.match.kinds == CatTest(frozenset({"hostilities", "shelling", "advance"}))
     assert p.match.place == CatTest(
@@ -382,7 +383,7 @@ def test_require_from_before(terms: Terms) -> None:
 
 def test_require_total(terms: Terms) -> None:
     p = prov(terms, "returns")
-    assert p.total == ("persons", 100)
+    assert p.total == Total("persons", 100)
 
 
 def test_each_must_during(terms: Terms) -> None:
@@ -397,7 +398,7 @@ def test_each_must_during(terms: Terms) -> None:
 
 def test_achieve_by_once_and_responsible_by_alias(terms: Terms) -> None:
     p = prov(terms, "aghdam")
-    assert (p.form, p.point, p.once, p.responsible) == ("achieve", "2", True, "AM")
+    assert (p.form, p.point, p.once, p.responsible) == ("achieve", "2", True, ("AM",))
     assert p.cond == StateCond("control", ("aghdam",), CatTest(frozenset({"AZ", "AZ-forces"})))
 
 
@@ -412,9 +413,9 @@ def test_maintain_pair_key_from_relative_start(terms: Terms) -> None:
     assert p.cond == StateCond("presence", ("AM-forces", "nk"), None, None, 0)
     start = p.window.start
     assert isinstance(start, Anchored)
-    assert start.offset == 5 * 24 * 60
-    assert start.match.kinds == CatTest(frozenset({"handover"}))
-    assert start.match.place == CatTest(frozenset({"nk", "shusha"}))
+    assert start.shift.apply(0) == 5 * 24 * 60
+    assert start.matches[0].kinds == CatTest(frozenset({"handover"}))
+    assert start.matches[0].place == CatTest(frozenset({"nk", "shusha"}))
     assert p.window.end is None
 
 
@@ -422,7 +423,7 @@ def test_relative_window_both_ends_binding_false_note(terms: Terms) -> None:
     p = prov(terms, "monitors")
     assert (p.binding, p.note) == (False, "a goal")
     assert isinstance(p.window.start, Anchored) and isinstance(p.window.end, Anchored)
-    assert (p.window.start.offset, p.window.end.offset) == (0, 72 * 60)
+    assert (p.window.start.shift.apply(0), p.window.end.shift.apply(0)) == (0, 72 * 60)
     assert p.match is not None
     assert dict(p.match.fields) == {
         "role": CatTest(frozenset({"monitoring"})),
@@ -445,7 +446,7 @@ def test_relative_before_ends_a_minute_before_the_event(tmp_path: Path) -> None:
     assert problems == [] and t is not None
     end = prov(t, "cap").window.end
     assert isinstance(end, Anchored)
-    assert end.offset == 14 * 24 * 60 - 1
+    assert end.shift.apply(0) == 14 * 24 * 60 - 1
 
 
 def test_match_values_not_lists_and_ranges(tmp_path: Path) -> None:
@@ -498,7 +499,7 @@ def test_amendment_by_replaces_until(terms: Terms) -> None:
     assert p.window == Window(None, Fixed(day_end(2020, 12, 10)))
     assert p.window_text == "by 2020-12-10"
     assert p.amended_by == ("extension",)
-    assert p.total == ("persons", 100)  # the keys not changed are kept
+    assert p.total == Total("persons", 100)  # the keys not changed are kept
 
 
 def test_amendment_adds_and_removes(tmp_path: Path) -> None:

@@ -10,20 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.codes import REGISTRY
+from checker.durations import parse_duration
 from checker.timeutil import (
-    Duration,
     TimeError,
     Zone,
-    add_duration,
     day_end,
     format_instant,
     from_instant,
     parse_date_range,
-    parse_duration,
     parse_exact_time,
     parse_point,
     parse_zone,
-    require_exact,
     to_instant,
     window_before,
     window_from,
@@ -543,234 +540,6 @@ def test_day_end() -> None:
     assert day_end(at("2020-10-25T02:30+01:00"), BERLIN) == at("2020-10-25T23:59+01:00")
 
 
-# --------------------------------------------------------------------------- durations
-
-DAY = 1440
-
-
-@pytest.mark.parametrize(
-    ("text", "months", "minutes"),
-    [
-        ("14 days", 0, 14 * DAY),
-        ("1 day", 0, DAY),
-        ("1 days", 0, DAY),
-        ("72 hours", 0, 72 * 60),
-        ("1 hour", 0, 60),
-        ("2 weeks", 0, 14 * DAY),
-        ("1 week", 0, 7 * DAY),
-        ("6 months", 6, 0),
-        ("1 month", 1, 0),
-        ("5 years", 60, 0),
-        ("1 year", 12, 0),
-        ("90 minutes", 0, 90),
-        ("1 minute", 0, 1),
-        ("0 days", 0, 0),
-        ("14 DAYS", 0, 14 * DAY),
-        ("14 Days", 0, 14 * DAY),
-        ("  14   days  ", 0, 14 * DAY),
-        ("14days", 0, 14 * DAY),
-        ("1 year 6 months", 18, 0),
-        ("1 year, 6 months", 18, 0),
-        ("1 year and 6 months", 18, 0),
-        ("2 days 12 hours", 0, 60 * 60),
-        ("P5Y", 60, 0),
-        ("P14D", 0, 14 * DAY),
-        ("P1Y6M", 18, 0),
-        ("PT72H", 0, 72 * 60),
-        ("P2W", 0, 14 * DAY),
-        ("P1DT12H", 0, 36 * 60),
-        ("PT30M", 0, 30),
-        ("P1M", 1, 0),
-        ("PT1M", 0, 1),
-        ("P1MT1M", 1, 1),
-        ("P1Y2M3DT4H5M", 14, 3 * DAY + 4 * 60 + 5),
-        ("PT120S", 0, 2),
-        ("P0D", 0, 0),
-        ("p5y", 60, 0),
-        (" P14D ", 0, 14 * DAY),
-    ],
-)
-def test_durations(text: str, months: int, minutes: int) -> None:
-    d = parse_duration(text)
-    assert (d.months, d.minutes) == (months, minutes)
-    assert d.text == text.strip()
-    assert d.is_calendar == (months != 0)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "days",
-        "14",
-        "-5 days",
-        "+5 days",
-        "1.5 days",
-        "1,5 days",
-        "½ day",
-        "14 dayz",
-        "14 d",
-        "5 yrs",
-        "14 seconds",
-        "1 day 2 days",
-        "1 year,",
-        "and 1 year",
-        "1 year and",
-        "P",
-        "PT",
-        "P1YT",
-        "P-1D",
-        "P1.5Y",
-        "P0,5D",
-        "P1D2Y",
-        "PT30S",
-        "PT1H30",
-        "P1H",
-        "T1H",
-        "P5Y ago",
-        "99999 years",
-        "9999999999999 days",
-        "١٤ days",
-    ],
-)
-def test_bad_durations(text: str) -> None:
-    err = fails("T301", parse_duration, text)
-    assert err.params == {"value": text, "what": "duration"}
-
-
-@pytest.mark.parametrize("value", [14, None, 1.5, ["14 days"]])
-def test_durations_must_be_text(value: object) -> None:
-    err = fails("T301", parse_duration, value)
-    assert err.params["what"] == "duration"
-
-
-def test_duration_defaults() -> None:
-    d = Duration()
-    assert (d.months, d.minutes, d.text, d.is_calendar) == (0, 0, "", False)
-    assert Duration(months=1).is_calendar
-
-
-# --------------------------------------------------------------------------- arithmetic
-
-
-def add(start: str, duration: str, zone: Zone = MSK, sign: int = 1) -> str:
-    m = add_duration(window_from(start, zone), parse_duration(duration), zone, sign=sign)
-    return format_instant(m, zone)
-
-
-def test_exact_additions() -> None:
-    assert add("2020-11-10T00:00", "14 days") == "2020-11-24T00:00+03:00"
-    assert add("2020-11-10T00:00", "72 hours") == "2020-11-13T00:00+03:00"
-    assert add("2020-11-10T00:00", "90 minutes") == "2020-11-10T01:30+03:00"
-    assert add("2020-11-10T00:00", "2 weeks") == "2020-11-24T00:00+03:00"
-    assert add("2020-11-10T00:00", "P1DT12H") == "2020-11-11T12:00+03:00"
-    assert add("2020-11-10T00:00", "0 days") == "2020-11-10T00:00+03:00"
-
-
-def test_calendar_additions() -> None:
-    assert add("2020-11-10T00:00", "5 years") == "2025-11-10T00:00+03:00"
-    assert add("2020-11-10T00:00", "P5Y") == "2025-11-10T00:00+03:00"
-    assert add("2020-11-10T00:00", "6 months") == "2021-05-10T00:00+03:00"
-    assert add("2020-11-10T05:45", "2 months") == "2021-01-10T05:45+03:00"
-    assert add("2020-11-10T00:00", "P1Y6M") == "2022-05-10T00:00+03:00"
-    assert add("2020-11-10T00:00", "P1MT1H") == "2020-12-10T01:00+03:00"
-
-
-def test_end_of_month_clamping() -> None:
-    assert add("2021-01-31", "1 month") == "2021-02-28T00:00+03:00"
-    assert add("2020-01-31", "1 month") == "2020-02-29T00:00+03:00"
-    assert add("2020-03-31", "1 month") == "2020-04-30T00:00+03:00"
-    assert add("2020-08-31", "6 months") == "2021-02-28T00:00+03:00"
-    assert add("2020-01-31T13:20", "1 month") == "2020-02-29T13:20+03:00"
-
-
-def test_leap_years() -> None:
-    assert add("2020-02-29", "1 year") == "2021-02-28T00:00+03:00"
-    assert add("2020-02-29", "4 years") == "2024-02-29T00:00+03:00"
-    assert add("2020-02-29", "P1Y") == "2021-02-28T00:00+03:00"
-    assert add("2021-02-28", "1 year", sign=-1) == "2020-02-28T00:00+03:00"
-    assert add("2021-03-01", "1 year", sign=-1) == "2020-03-01T00:00+03:00"
-    assert add("2100-02-28", "1 day") == "2100-03-01T00:00+03:00"  # 2100 is not a leap year
-
-
-def test_subtraction() -> None:
-    # The mandate's notice deadline, E - before_end (SPEC §3.4).
-    assert add("2025-11-10T00:00", "6 months", sign=-1) == "2025-05-10T00:00+03:00"
-    assert add("2021-03-31", "1 month", sign=-1) == "2021-02-28T00:00+03:00"
-    assert add("2020-11-10T00:00", "14 days", sign=-1) == "2020-10-27T00:00+03:00"
-    assert add("2021-01-01T00:30", "P1MT1H", sign=-1) == "2020-11-30T23:30+03:00"
-
-
-def test_the_flagship_mandate_terms() -> None:
-    start = window_from("2020-11-10T00:00+03:00", MSK)
-    five = parse_duration("5 years")
-    e1 = add_duration(start, five, MSK)
-    e2 = add_duration(e1, five, MSK)
-    assert format_instant(e1, MSK) == "2025-11-10T00:00+03:00"
-    assert format_instant(e2, MSK) == "2030-11-10T00:00+03:00"
-    notice_by = add_duration(e1, parse_duration("6 months"), MSK, sign=-1)
-    assert format_instant(notice_by, MSK) == "2025-05-10T00:00+03:00"
-
-
-def test_calendar_additions_keep_the_local_wall_time_across_dst() -> None:
-    # Winter (+01:00) to summer (+02:00): the clock still says 12:00.
-    assert add("2020-01-15T12:00", "3 months", BERLIN) == "2020-04-15T12:00+02:00"
-    assert add("2020-04-15T12:00", "3 months", BERLIN, sign=-1) == "2020-01-15T12:00+01:00"
-    # Exact days are 1440 minutes each, even over the 23-hour day.
-    assert add("2020-03-28T12:00", "1 day", BERLIN) == "2020-03-29T13:00+02:00"
-    assert add("2020-03-28T12:00", "24 hours", BERLIN) == "2020-03-29T13:00+02:00"
-
-
-def test_calendar_addition_onto_a_skipped_wall_time_does_not_fail() -> None:
-    # 02:30 does not exist on 2020-03-29 in Berlin; the result lands just after the gap.
-    m = add_duration(
-        parse_exact_time("2020-02-29T02:30", BERLIN), parse_duration("1 month"), BERLIN
-    )
-    assert format_instant(m, BERLIN) == "2020-03-29T03:30+02:00"
-
-
-def test_add_duration_rejects_a_bad_sign() -> None:
-    with pytest.raises(ValueError):
-        add_duration(0, parse_duration("1 day"), MSK, sign=2)
-
-
-def test_arithmetic_past_the_calendar_is_an_input_error() -> None:
-    far = window_from("9990-01-01", MSK)
-    err = fails("T301", add_duration, far, parse_duration("100 years"), MSK)
-    assert err.params == {"value": "100 years", "what": "duration"}
-
-
-# --------------------------------------------------------------------------- require_exact
-
-
-@pytest.mark.parametrize("text", ["5 days", "72 hours", "2 weeks", "90 minutes", "P14D", "PT1M"])
-def test_exact_offsets_are_allowed_from_events(text: str) -> None:
-    require_exact(parse_duration(text))
-
-
-@pytest.mark.parametrize(
-    ("text", "unit"),
-    [
-        ("6 months", "months"),
-        ("1 month", "months"),
-        ("P6M", "months"),
-        ("P1MT1H", "months"),
-        ("5 years", "years"),
-        ("1 Year", "years"),
-        ("P5Y", "years"),
-        ("P1Y6M", "years"),
-        ("1 year 6 months", "years"),
-    ],
-)
-def test_calendar_offsets_are_refused_from_events(text: str, unit: str) -> None:
-    err = fails("T304", require_exact, parse_duration(text))
-    assert err.params == {"unit": unit}
-
-
-def test_require_exact_without_text() -> None:
-    assert fails("T304", require_exact, Duration(months=24)).params == {"unit": "months"}
-
-
 def test_time_error_carries_code_and_params() -> None:
     err = TimeError("T303", detail="x")
     assert (err.code, err.params) == ("T303", {"detail": "x"})
@@ -826,60 +595,6 @@ def test_day_end_is_at_or_after_and_on_the_same_day(m: int, zone: Zone) -> None:
     assert end >= m
     assert from_instant(end, zone).date() == from_instant(m, zone).date()
     assert from_instant(end + 1, zone).date() > from_instant(m, zone).date()
-
-
-@given(DATES, st.integers(min_value=0, max_value=1439), st.integers(0, 600), ZONES)
-def test_adding_then_subtracting_months_is_within_clamping(
-    day: date, minute_of_day: int, months: int, zone: Zone
-) -> None:
-    local = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minute_of_day)
-    m = to_instant(local.replace(tzinfo=zone))
-    d = Duration(months=months, text=f"{months} months")
-    back = add_duration(add_duration(m, d, zone), d, zone, sign=-1)
-    was, now = from_instant(m, zone), from_instant(back, zone)
-    assert (now.year, now.month) == (was.year, was.month)
-    assert now.day <= was.day
-    if was.day <= 28 and fixed_offset(zone):
-        assert back == m
-
-
-def fixed_offset(zone: Zone) -> bool:
-    return isinstance(zone, timezone)
-
-
-@given(MINUTES, st.integers(0, 10**6), ZONES)
-def test_exact_durations_add_and_subtract_exactly(m: int, minutes: int, zone: Zone) -> None:
-    d = Duration(minutes=minutes)
-    assert add_duration(m, d, zone) == m + minutes
-    assert add_duration(m, d, zone, sign=-1) == m - minutes
-
-
-@given(MINUTES, st.integers(0, 1200), ZONES)
-def test_month_addition_is_monotonic(m: int, months: int, zone: Zone) -> None:
-    d = Duration(months=months)
-    assert add_duration(m, d, zone) >= m
-    assert add_duration(m, d, zone, sign=-1) <= m
-
-
-@given(
-    st.integers(0, 10_000),
-    st.sampled_from(["minute", "hour", "day", "week", "month", "year"]),
-    st.booleans(),
-    st.booleans(),
-)
-def test_word_durations(n: int, unit: str, plural: bool, upper: bool) -> None:
-    text = f"{n} {unit}{'s' if plural else ''}"
-    d = parse_duration(text.upper() if upper else text)
-    per = {"minute": 1, "hour": 60, "day": DAY, "week": 7 * DAY, "month": 0, "year": 0}
-    assert d.minutes == n * per[unit]
-    assert d.months == {"month": n, "year": 12 * n}.get(unit, 0)
-
-
-@given(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99))
-def test_iso_durations_match_words(y: int, mo: int, d: int, h: int) -> None:
-    iso = parse_duration(f"P{y}Y{mo}M{d}DT{h}H")
-    words = parse_duration(f"{y} years {mo} months {d} days {h} hours")
-    assert (iso.months, iso.minutes) == (words.months, words.minutes)
 
 
 @given(st.text(max_size=20))
