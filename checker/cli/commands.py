@@ -72,29 +72,17 @@ def run_schema(which: str) -> int:
 
 
 def run_provisions(terms: Path, as_of: str | None = None, interpretation: str | None = None) -> int:
-    """The provisions as a table: id, point, form, window, responsible, amendments."""
+    """The provisions as a table, each with its window resolved to dates and its `if`."""
     from checker.api import load_terms_in_force
     from checker.outputs import write_stdout
     from checker.report import render_diagnostics
-    from checker.report.text import render_table
+    from checker.report.provisions import render_provisions
 
     resolved, diags = load_terms_in_force(terms, as_of, interpretation)
     say(render_diagnostics(diags))
     if resolved is None:
         return EXIT_INPUT
-    rows = [("id", "point", "form", "window", "responsible", "amended by")]
-    for p in resolved.provisions:
-        rows.append(
-            (
-                p.id,
-                p.point or "",
-                p.form + ("" if p.binding else " (goal)"),
-                p.window_text,
-                p.responsible or "",
-                ", ".join(p.amended_by),
-            )
-        )
-    write_stdout(render_table(rows))
+    write_stdout(render_provisions(resolved))
     return EXIT_OK
 
 

@@ -135,7 +135,18 @@ def _z3_version() -> str:
         return "unknown"
 
 
-_VERDICT = {"enum": ["complied", "violated", "open", "pending", "unformalized", "unknown"]}
+_VERDICT = {
+    "enum": [
+        "complied",
+        "violated",
+        "open",
+        "pending",
+        "waived",
+        "not-in-force",
+        "unformalized",
+        "unknown",
+    ]
+}
 _BECAUSE = {
     "type": "object",
     "required": ["report", "file", "line"],

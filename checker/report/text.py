@@ -11,12 +11,12 @@ their verdict line and unmet expectations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from checker.results import Because, FileError, OpenExplanation, RunResult, ScenarioResult
 from checker.untrusted import clean
 
-SHOWN = {"violated", "open", "pending", "complied", "unknown"}
+SHOWN = {"violated", "open", "pending", "complied", "waived", "unknown"}
+# listed only in verbose output: never checked, or not part of the terms in force
+QUIET = {"unformalized", "not-in-force"}
 
 
 def _where(b: Because) -> str:
@@ -27,7 +27,7 @@ def _where(b: Because) -> str:
 _ANSI = {
     "violated": "31", "violation": "31", "FAIL": "31;1", "open": "33", "pending": "34",
     "complied": "32", "consistent": "32", "PASS": "32", "incoherent": "35", "unknown": "90",
-    "UNKNOWN": "90", "unformalized": "90", "ERROR": "31;1",
+    "UNKNOWN": "90", "unformalized": "90", "ERROR": "31;1", "waived": "36", "not-in-force": "90",
 }  # fmt: skip
 
 
@@ -66,10 +66,11 @@ def render_scenario(
     if quiet:
         return lines
     width = max((len(p.id) for p in s.provisions), default=0)
-    unformalized = []
+    unformalized: list[str] = []
+    dormant: list[str] = []
     for p in s.provisions:
-        if p.verdict == "unformalized" and not verbose:
-            unformalized.append(p.id)
+        if p.verdict in QUIET and not verbose:
+            (unformalized if p.verdict == "unformalized" else dormant).append(p.id)
             continue
         notes = []
         if p.responsible:
@@ -97,10 +98,17 @@ def render_scenario(
                 lines.append(f"      because {_where(b)}")
             if p.note and not p.because:
                 lines.append(f"      {p.note}")
-        elif p.verdict == "unknown" and p.note:
+        elif p.verdict == "waived":
+            for b in p.because:
+                lines.append(f"      its condition fails given {_where(b)}")
+            if p.note and not p.because:
+                lines.append(f"      {p.note}")
+        elif p.verdict in ("unknown", "not-in-force") and p.note:
             lines.append(f"      {p.note}")
     if unformalized:
         lines.append("  not formalized (never checked): " + ", ".join(unformalized))
+    if dormant:
+        lines.append("  not in force (as of this day, under this reading): " + ", ".join(dormant))
     for pid, per in sorted(s.by_reading_only.items()):
         lines.append(
             f"  {pid}  only in some readings: " + ", ".join(f"{v} under {r}" for r, v in per)
@@ -119,7 +127,7 @@ def render_scenario(
             lines.append(f"      {_where(b)}")
     for i, r in enumerate(s.readings, 1):
         dropped = ", ".join(f"`{d}`" for d in r.dropped) or "nothing"
-        changed = [f"{pid} {v}" for pid, v in r.provisions if v not in ("unformalized",)]
+        changed = [f"{pid} {v}" for pid, v in r.provisions if v not in QUIET]
         lines.append(f"  reading {i} (disbelieving {dropped}): {r.verdict}")
         if verbose:
             lines.append("      " + "; ".join(changed))
@@ -195,6 +203,8 @@ _MEANING = {
     "pending": "no compatible world breaches it, and in some it is not yet due",
     "open": "some compatible worlds keep it and others breach it",
     "unformalized": "it is not formalized, so it is never checked",
+    "waived": "its condition (`if`) fails in every compatible world, so it does not apply",
+    "not-in-force": "it is not part of the terms in force for this as_of and reading",
     "unknown": "the checker could not decide it",
 }
 
@@ -226,6 +236,9 @@ def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[
             lines.extend(f"    {_where(b)}" for b in p.because)
         if p.note:
             lines.append(f"  {p.note}")
+    if p.verdict == "waived" and p.because:
+        lines.append("  these reports make its condition fail (leaving out any one would not):")
+        lines.extend(f"    {_where(b)}" for b in p.because)
     if fulfilled:
         lines.append("  these reports already fulfil it:")
         lines.extend(f"    {_where(b)}" for b in fulfilled)
@@ -237,16 +250,7 @@ def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[
             )
         lines.append("  the reports whose uncertainty decides it:")
         lines.extend(f"    {_where(b)}" for b in p.explanation.deciding)
-    if p.verdict in ("unformalized", "unknown") and p.note:
+    if p.verdict in ("unformalized", "unknown", "not-in-force") and p.note:
         lines.append(f"  why: {p.note}")
     lines.append(f"scenario verdict: {scenario.verdict}")
     return "\n".join(lines) + "\n"
-
-
-def render_table(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows as columns padded to their widest cell (`checker provisions`), input escaped."""
-    rows = clean(rows)
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in rows
-    )
