@@ -280,7 +280,7 @@ def explain_provision(
     )
     if scenario is None or diags.has_errors:
         return None, diags.sorted()
-    ids = [x.id for x in scenario.terms.provisions]
+    ids = [x.id for x in scenario.terms.provisions] + [d.id for d in scenario.terms.dormant]
     if pid not in ids:
         from checker.diagnostics import did_you_mean
 
@@ -296,4 +296,7 @@ def explain_provision(
         with judge.scope():
             extra = fulfilled_by(judge, pid, judge.report_lits)
     provision = scenario.terms.provision(pid)
-    return (result, mine, extra, provision), diags.sorted()
+    # notes on the terms are for `checker lint` and `checker provisions`
+    return (result, mine, extra, provision), [
+        d for d in diags.sorted() if d.severity is not Severity.NOTE
+    ]
