@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone
 from functools import lru_cache
@@ -366,14 +367,23 @@ def _split(s: Shift, first: int, last: int, n: int) -> list[Piece]:
     if sig_first == sig_last:
         add, wall = sig_first
         return [Piece(first, last, add, wall, n if wall is not None else 0)]
-    lo, hi = first, last  # sig(lo) == sig_first != sig(hi)
+    hi = _first_change(first, last, lambda m: _signature(s, m) == sig_first)
+    return [*_split(s, first, hi - 1, n), *_split(s, hi, last, n)]
+
+
+def _first_change(lo: int, hi: int, same: Callable[[int], bool]) -> int:
+    """The first minute in (lo, hi] where `same` fails, given same(lo) and not same(hi)."""
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if _signature(s, mid) == sig_first:
+        if same(mid):
             lo = mid
         else:
             hi = mid
-    return [*_split(s, first, lo, n), *_split(s, hi, last, n)]
+    return hi
+
+
+def _offset_is(zone: Zone, offset: int) -> Callable[[int], bool]:
+    return lambda m: utc_offset(m, zone) == offset
 
 
 def transitions(zone: Zone, lo: int, hi: int) -> list[tuple[int, int, int]]:
@@ -386,13 +396,6 @@ def transitions(zone: Zone, lo: int, hi: int) -> list[tuple[int, int, int]]:
         b = min(a + step, hi)
         ob = utc_offset(b, zone)
         if ob != oa:
-            x, y = a, b  # offset(x) == oa != offset(y)
-            while y - x > 1:
-                mid = (x + y) // 2
-                if utc_offset(mid, zone) == oa:
-                    x = mid
-                else:
-                    y = mid
-            out.append((y, oa, ob))
+            out.append((_first_change(a, b, _offset_is(zone, oa)), oa, ob))
         a, oa = b, ob
     return out

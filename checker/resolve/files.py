@@ -7,9 +7,10 @@ cycles and unreadable includes are diagnostics at the `includes` entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics
@@ -34,6 +35,17 @@ class TermsSource:
 
     def at(self, *path: str | int) -> Where:
         return Where(self.loaded.doc, tuple(path))
+
+
+def definitions(files: list[TermsSource], section: str) -> Iterator[tuple[TermsSource, str, Any]]:
+    """Each name of a section (`states`, `periods`) with its first definition, in file order
+    (the main file first); later definitions of the same name are left out."""
+    seen: set[str] = set()
+    for f in files:
+        for name, model in getattr(f.model, section).items():
+            if name not in seen:
+                seen.add(name)
+                yield f, name, model
 
 
 def gather_files(

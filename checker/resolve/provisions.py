@@ -38,24 +38,8 @@ def resolve_provision(
     return ProvisionBuilder(e, model, lex, diags, main, periods).build()
 
 
-class ProvisionBuilder:
+class ProvisionBuilder(WindowResolver):
     """One provision model (after amendments) -> `ir.Provision`."""
-
-    def __init__(
-        self,
-        entry: Entry,
-        model: ProvisionModel,
-        lex: Lexicon,
-        diags: Diagnostics,
-        main: TermsSource,
-        periods: dict[str, PeriodDef],
-    ) -> None:
-        self.e = entry
-        self.m = model
-        self.diags = diags
-        self.lex = lex
-        self.main = main
-        self.windows = WindowResolver(entry, model, lex, diags, main, periods)
 
     def build(self) -> Provision | None:
         m, e = self.m, self.e
@@ -89,7 +73,7 @@ class ProvisionBuilder:
         if form == "each" and m.must is None:
             self.diags.add("S102", e.where("each").key_span, key="must")
             ok = False
-        window, window_text = self.windows.window(form)
+        window, window_text = self.window(form)
         match = must = unless = None
         cond = None
         if form in ("forbid", "require", "each"):
@@ -135,7 +119,7 @@ class ProvisionBuilder:
         condition = None
         if m.if_ is not None:
             shown = "{}" if e.file is self.main else e.file.model.agreement.id + "#{}"
-            conditions = ConditionResolver(self.windows, shown)
+            conditions = ConditionResolver(self, shown)
             condition = conditions.resolve(m.if_, e.raw["if"], e.where("if"))
             ok &= condition is not None
             if form == "unformalized":

@@ -13,7 +13,7 @@ from checker.diagnostics import Diagnostics, did_you_mean
 from checker.ir import OTHER, FieldType, InitialValue, StateDef, Uncertain
 from checker.models.common import Bounds, OneOf
 from checker.resolve.common import Where
-from checker.resolve.files import TermsSource
+from checker.resolve.files import TermsSource, definitions
 from checker.resolve.match import Lexicon
 
 Initial = dict[str, dict[tuple[str, ...], InitialValue]]
@@ -23,58 +23,55 @@ def resolve_states(
     files: list[TermsSource], lex: Lexicon, diags: Diagnostics
 ) -> dict[str, StateDef]:
     out: dict[str, StateDef] = {}
-    for f in files:
-        for name, sm in f.model.states.items():
-            if name in out:
-                continue
-            at = f.at("states", name)
-            of = tuple(sm.of) if isinstance(sm.of, list) else (sm.of,)
-            if of not in (("place",), ("actor",), ("actor", "place")):
+    for f, name, sm in definitions(files, "states"):
+        at = f.at("states", name)
+        of = tuple(sm.of) if isinstance(sm.of, list) else (sm.of,)
+        if of not in (("place",), ("actor",), ("actor", "place")):
+            diags.add(
+                "R210",
+                (at / "of").span,
+                message="`of` is `place`, `actor` or `[actor, place]`",
+            )
+            continue
+        value = (
+            FieldType("enum", tuple(sm.value))
+            if isinstance(sm.value, list)
+            else FieldType(sm.value)
+        )
+        sdef = StateDef(name, of, value, {}, {}, {}, at.key_span)
+        if value.kind == "int":
+            if sm.set_by:
+                diags.add(
+                    "R210",
+                    (at / "set_by").key_span,
+                    message="a counter (`value: int`) is changed by `add`/`subtract`, not `set_by`",
+                )
+            add = _counter_rules(lex, sm.add, at / "add", diags)
+            sub = _counter_rules(lex, sm.subtract, at / "subtract", diags)
+            sdef = StateDef(name, of, value, {}, add, sub, at.key_span)
+        else:
+            if sm.add or sm.subtract:
+                diags.add(
+                    "R210",
+                    at.key_span,
+                    message="a categorical state is changed by `set_by`, not `add`/`subtract`",
+                )
+            if of == ("actor", "place"):
                 diags.add(
                     "R210",
                     (at / "of").span,
-                    message="`of` is `place`, `actor` or `[actor, place]`",
+                    message="a categorical state is kept per `place` or per `actor`",
                 )
-                continue
-            value = (
-                FieldType("enum", tuple(sm.value))
-                if isinstance(sm.value, list)
-                else FieldType(sm.value)
+            sdef = StateDef(
+                name,
+                of,
+                value,
+                _set_by(lex, sdef, sm.set_by, at / "set_by", diags),
+                {},
+                {},
+                at.key_span,
             )
-            sdef = StateDef(name, of, value, {}, {}, {}, at.key_span)
-            if value.kind == "int":
-                if sm.set_by:
-                    diags.add(
-                        "R210",
-                        (at / "set_by").key_span,
-                        message="a counter (`value: int`) is changed by `add`/`subtract`, not `set_by`",
-                    )
-                add = _counter_rules(lex, sm.add, at / "add", diags)
-                sub = _counter_rules(lex, sm.subtract, at / "subtract", diags)
-                sdef = StateDef(name, of, value, {}, add, sub, at.key_span)
-            else:
-                if sm.add or sm.subtract:
-                    diags.add(
-                        "R210",
-                        at.key_span,
-                        message="a categorical state is changed by `set_by`, not `add`/`subtract`",
-                    )
-                if of == ("actor", "place"):
-                    diags.add(
-                        "R210",
-                        (at / "of").span,
-                        message="a categorical state is kept per `place` or per `actor`",
-                    )
-                sdef = StateDef(
-                    name,
-                    of,
-                    value,
-                    _set_by(lex, sdef, sm.set_by, at / "set_by", diags),
-                    {},
-                    {},
-                    at.key_span,
-                )
-            out[name] = sdef
+        out[name] = sdef
     return out
 
 

@@ -8,6 +8,7 @@ relative ends as anchors with their offsets, or a period by name.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from checker import durations as du
@@ -30,24 +31,17 @@ def second_key(e: Entry, keys: Sequence[str]) -> Span:
     return spans[1]
 
 
+@dataclass
 class WindowResolver:
-    """The window of one provision."""
+    """The window of one provision: its entry and model (after amendments), the
+    vocabulary, the main terms file and the periods."""
 
-    def __init__(
-        self,
-        entry: Entry,
-        model: ProvisionModel,
-        lex: Lexicon,
-        diags: Diagnostics,
-        main: TermsSource,
-        periods: dict[str, PeriodDef],
-    ) -> None:
-        self.e = entry
-        self.m = model
-        self.lex = lex
-        self.diags = diags
-        self.main = main
-        self.periods = periods
+    e: Entry
+    m: ProvisionModel
+    lex: Lexicon
+    diags: Diagnostics
+    main: TermsSource
+    periods: dict[str, PeriodDef]
 
     def window(self, form: str) -> tuple[Window | None, str]:
         m, e = self.m, self.e

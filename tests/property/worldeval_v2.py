@@ -23,8 +23,10 @@ The troop count only matters to the cap, which is monotone in it, so the worlds 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+
+from .worldeval import Event  # the same exact event (kind, actor, place, minute, fields)
 
 TZ = timezone(timedelta(hours=3))
 DAY = 24 * 60
@@ -61,15 +63,6 @@ def is_actor(x: str, y: str) -> bool:
 
 def in_zone(place: str) -> bool:
     return place in ("zone", "north", "south")
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str
-    actor: str
-    place: str
-    minute: int
-    fields: dict[str, object] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -187,6 +180,12 @@ def _some(events: list[Event], test, start: int, last: int) -> list[Event]:  # n
     return [e for e in events if start <= e.minute <= last and test(e)]
 
 
+def _required(events: list[Event], test, deadline: int, end: int) -> str:  # noqa: ANN001
+    """A `require` from in_force to `deadline`: fulfilled, breached or pending at `end`."""
+    found = _some(events, test, IN_FORCE, min(deadline, end))
+    return _require(bool(found), deadline, end)
+
+
 def _world(events: list[Event], end: int, north: str, troops: int, amended: bool) -> dict[str, str]:
     s: dict[str, str] = {}
     s["ceasefire"] = (
@@ -194,49 +193,41 @@ def _world(events: list[Event], end: int, north: str, troops: int, amended: bool
         if _some(events, lambda e: e.kind == "hostilities" and in_zone(e.place), IN_FORCE, end)
         else "kept"
     )
-    pullback_by = day_end(date(2021, 3, 1))
-    pulled = _some(
+    s["pullback"] = _required(
         events,
         lambda e: e.kind == "withdrawal" and e.actor == "B-army",
-        IN_FORCE,
-        min(pullback_by, end),
+        day_end(date(2021, 3, 1)),
+        end,
     )
-    s["pullback"] = _require(bool(pulled), pullback_by, end)
     s["releases"] = _total(events, lambda e: True, day_end(date(2021, 3, 10)), 0, 5000, end)
     if not amended:
         s["releases-band"] = _total(events, lambda e: is_actor(e.actor, "A"), None, 100, 200, end)
     s["cap"] = "breached" if troops + _troops_peak(events, IN_FORCE, end) > 13000 else "kept"
     s["north-handover"] = _achieve_north(events, north, day_end(date(2021, 2, 1)), end)
 
-    talks_by = day_end(date(2021, 4, 1))
-    talks = _some(events, lambda e: e.kind == "talks", IN_FORCE, min(talks_by, end))
-    status = _require(bool(talks), talks_by, end)
-    s["talks"] = status if s["pullback"] == "fulfilled" else "waived"
+    def talks(e: Event) -> bool:
+        return e.kind == "talks"
 
-    exit_by = day_end(date(2021, 6, 1))
-    left = _some(
+    # `if: {fulfilled: pullback}`
+    status = _required(events, talks, day_end(date(2021, 4, 1)), end)
+    s["talks"] = status if s["pullback"] == "fulfilled" else "waived"
+    # `if: {all: [{kept: ceasefire}, {kept: releases}]}`
+    status = _required(
         events,
         lambda e: e.kind == "withdrawal" and e.actor == "A-army",
-        IN_FORCE,
-        min(exit_by, end),
+        day_end(date(2021, 6, 1)),
+        end,
     )
-    status = _require(bool(left), exit_by, end)
     kept = s["ceasefire"] != "breached" and s["releases"] != "breached"
     s["exit"] = status if kept else "waived"
-
+    # `if: {happened: {kind: talks}, by: 2021-03-15}`
     mission_by = day_end(date(2021, 3, 31))
-    deployed = _some(
-        events,
-        lambda e: e.kind == "deployment" and e.actor == "MON",
-        IN_FORCE,
-        min(mission_by, end),
+    status = _required(
+        events, lambda e: e.kind == "deployment" and e.actor == "MON", mission_by, end
     )
-    talked_early = _some(
-        events, lambda e: e.kind == "talks", IN_FORCE, min(day_end(date(2021, 3, 15)), end)
-    )
-    status = _require(bool(deployed), mission_by, end)
+    talked_early = _some(events, talks, IN_FORCE, min(day_end(date(2021, 3, 15)), end))
     s["mission"] = status if talked_early else "waived"
-
+    # `if: {not: {any: [{happened: B's hostilities in the south}, {breached: pullback}]}}`
     b_attacked = _some(
         events,
         lambda e: e.kind == "hostilities" and is_actor(e.actor, "B") and e.place == "south",
@@ -257,18 +248,15 @@ def _world(events: list[Event], end: int, north: str, troops: int, amended: bool
     s["verification"] = _verification(events, end)
 
     if amended:
-        on_border = _some(
+        s["border"] = _required(
             events,
             lambda e: e.kind == "deployment" and e.actor == "MON" and e.place == "north",
-            IN_FORCE,
-            min(mission_by, end),
+            mission_by,
+            end,
         )
-        s["border"] = _require(bool(on_border), mission_by, end)
-    border_met = amended and s["border"] == "fulfilled"
-    watch_by = day_end(date(2021, 5, 1))
-    talks_watch = _some(events, lambda e: e.kind == "talks", IN_FORCE, min(watch_by, end))
-    status = _require(bool(talks_watch), watch_by, end)
-    s["border-watch"] = status if border_met else "waived"
+    # `if: {fulfilled: border}`: never while the protocol is not adopted
+    status = _required(events, talks, day_end(date(2021, 5, 1)), end)
+    s["border-watch"] = status if amended and s["border"] == "fulfilled" else "waived"
     return s
 
 

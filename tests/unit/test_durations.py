@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.codes import REGISTRY
 from checker.durations import (
     Duration,
     Shift,
@@ -20,7 +19,6 @@ from checker.durations import (
     transitions,
 )
 from checker.timeutil import (
-    TimeError,
     Zone,
     format_instant,
     from_instant,
@@ -28,6 +26,8 @@ from checker.timeutil import (
     to_instant,
     window_from,
 )
+
+from .test_timeutil import fails
 
 MSK = timezone(timedelta(hours=3))
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,16 +49,6 @@ ZONES = st.sampled_from(
 )
 MINUTES = st.integers(min_value=-10_519_200, max_value=68_374_080)
 DATES = st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
-
-
-def fails(code: str, fn: object, *args: object) -> TimeError:
-    """Call `fn`, expect a TimeError with `code`, and check its params fill the code's template."""
-    with pytest.raises(TimeError) as info:
-        fn(*args)  # type: ignore[operator]
-    err = info.value
-    assert err.code == code
-    REGISTRY[code].template.format(**err.params)
-    return err
 
 
 # --------------------------------------------------------------------------- durations
