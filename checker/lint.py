@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from checker.answers import GaveUp
 from checker.diagnostics import Diagnostics
+from checker.durations import add_duration
 from checker.ir import Fixed, Provision, Scenario, Terms
 from checker.judge import Judge, Options, Undecided
 
@@ -34,6 +35,8 @@ def lint_as_of(terms: Terms) -> int:
         points.append(period.start)
         if period.end is not None:
             points.append(period.end)
+        if period.length is not None:  # the end of the first term: duties during it fall due
+            points.append(add_duration(period.start, period.length, terms.zone))
     return max(points) + DAY
 
 
