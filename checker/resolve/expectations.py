@@ -52,7 +52,10 @@ def expect(reader: ReportReader) -> Expectation | None:
     for pid, verdict in e.provisions.items():
         where = reader.at("expect", "provisions", pid)
         if pid not in known:
-            reader.diags.add("R208", where.key_span, hint=did_you_mean(pid, known), name=pid)
+            hint = (
+                did_you_mean(pid, known) or f"`checker provisions {reader.terms.file}` lists them"
+            )
+            reader.diags.add("R208", where.key_span, hint=hint, name=pid)
             continue
         entries.append((pid, verdict, where.key_span))
     return Expectation(e.verdict, tuple(entries))
