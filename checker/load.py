@@ -164,7 +164,18 @@ def report_validation_error(
             message = re.sub(r" or instance of \w+", "", message)
             message = message[0].lower() + message[1:] if message else "invalid value"
             span = doc.key_span(full) if e.get("_at_key") else doc.span(full)
-            diags.add("S103", span, message=message)
+            diags.add("S103", span, message=message, hint=_value_hint(path, e.get("_value")))
+
+
+def _value_hint(path: tuple[Any, ...], value: object) -> str | None:
+    """What users meant by the values they most often got wrong."""
+    key = path[-1] if path else None
+    if key == "time" and isinstance(value, dict):
+        return (
+            "`time:` is one exact minute (`time: 2020-11-12T06:00`); a window is written "
+            "`date: {from: 2020-11-12T06:00, to: 2020-11-13T18:00}`"
+        )
+    return None
 
 
 def doc_value(doc: YamlDoc, base: YamlPath) -> Any:

@@ -378,7 +378,11 @@ def _load_text(text: str, file: str, diags: Diagnostics, *, libyaml: bool) -> Ya
         return None
     except yaml.MarkedYAMLError as err:
         problem = err.problem or err.context or "cannot parse"
-        diags.add("Y003", _mark_span(file, err.problem_mark), problem=problem)
+        hint = None
+        if "mapping values are not allowed" in problem:
+            # `source: Reuters: shelling near Shusha` — YAML reads the second `: ` as a key
+            hint = 'a value that contains ": " must be quoted: source: "Reuters: shelling"'
+        diags.add("Y003", _mark_span(file, err.problem_mark), problem=problem, hint=hint)
         return None
     except yaml.YAMLError as err:  # reader errors carry a position but no mark object
         position = getattr(err, "position", None)

@@ -32,10 +32,18 @@ class Where:
         return self.doc.key_span(self.path)
 
 
+DATE_FORMS = (
+    "dates are read as 2020-11-10, 2020-11 (the month), 2020 (the year), 2020-11-10T14:30 "
+    "(with +04:00 or Z for a zone), or a window {from: 2020-11-10, to: 2020-11-12}"
+)
+
+
 def timed(diags: Diagnostics, where: Where, fn: Callable[..., T], *args: Any) -> T | None:
     """Run a timeutil call, turning its `TimeError` into a diagnostic at `where`."""
     try:
         return fn(*args)
     except TimeError as err:
-        diags.add(err.code, where.span, **err.params)
+        what = str(err.params.get("what", ""))
+        hint = DATE_FORMS if err.code == "T301" and "date" in what and "skip" not in what else None
+        diags.add(err.code, where.span, hint=hint, **err.params)
         return None
