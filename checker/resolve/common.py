@@ -43,7 +43,10 @@ def timed(diags: Diagnostics, where: Where, fn: Callable[..., T], *args: Any) ->
     try:
         return fn(*args)
     except TimeError as err:
-        what = str(err.params.get("what", ""))
-        hint = DATE_FORMS if err.code == "T301" and "date" in what and "skip" not in what else None
-        diags.add(err.code, where.span, hint=hint, **err.params)
+        params = dict(err.params)
+        hint = params.pop("hint", None)  # some errors bring their own (T307)
+        what = str(params.get("what", ""))
+        if hint is None and err.code == "T301" and "date" in what and "skip" not in what:
+            hint = DATE_FORMS
+        diags.add(err.code, where.span, hint=hint, **params)
         return None
