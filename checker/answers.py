@@ -4,10 +4,11 @@ and the wall-clock limit every call of a scenario shares."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import z3
+from z3 import z3core
 
 
 class Sat:
@@ -77,3 +78,29 @@ class Deadline:
         """Stop the work (GaveUp) once the time is up."""
         if self.at is not None and time.monotonic() >= self.at:
             raise GaveUp(self.reason)
+
+
+def ask(
+    solver: z3.Solver,
+    assumptions: Sequence[z3.BoolRef],
+    deadline: Deadline,
+    reason: Callable[[str], str],
+) -> Result:
+    """One solver call under assumptions, within the deadline; `reason` turns the
+    solver's own words for a give-up into the user's (which limit was reached)."""
+    if deadline.expired():
+        return Unknown(deadline.reason)
+    ctx = solver.ctx
+    arr = (z3.Ast * len(assumptions))()
+    for i, a in enumerate(assumptions):
+        arr[i] = a.as_ast()
+    try:
+        # the C call directly: z3's Solver.check re-checks the sort of every assumption
+        answer = z3core.Z3_solver_check_assumptions(ctx.ref(), solver.solver, len(assumptions), arr)
+    except z3.Z3Exception as e:  # an interrupt between calls, or memory
+        return Unknown(reason(str(e)))
+    if answer == z3.Z3_L_TRUE:
+        return Sat(solver)
+    if answer == z3.Z3_L_FALSE:
+        return Unsat()
+    return Unknown(reason(solver.reason_unknown()))

@@ -19,12 +19,12 @@ handed to which solver call, so the answers are those of the one big call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import z3
 from z3 import z3core
 
-from checker.answers import Deadline, Result, Sat, Unknown, Unsat
+from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
 
 
 def _raw(fn: object) -> object:
@@ -192,6 +192,13 @@ class Partition:
     def parts(self) -> Iterator[int]:
         return iter(self.formulas)
 
+    def assert_into(self, solver: z3.Solver, roots: Iterable[int]) -> None:
+        """Assert the formulas of these parts into `solver`."""
+        ref = self._c
+        for r in roots:
+            for f in self.formulas.get(r, ()):
+                z3core.Z3_solver_assert(ref, solver.solver, f.as_ast())
+
 
 class Parts:
     """Questions answered part by part: the session's formulas of every world go to
@@ -354,13 +361,9 @@ class Parts:
         lits: dict[int, list[z3.BoolRef]],
     ) -> z3.ModelRef | Unsat | Unknown:
         """One solver call for independent parts of the world; each keeps the model."""
-        p = self.world
         sub = self._new_subsolver()
-        ref = self.ctx.ref()
         for _, rs, _ in items:
-            for r in rs:
-                for f in p.formulas.get(r, ()):
-                    z3core.Z3_solver_assert(ref, sub.solver, f.as_ast())
+            self.world.assert_into(sub, rs)
         got = self._ask_part(sub, [a for _, rs, _ in items for r in rs for a in lits.get(r, ())])
         if isinstance(got, z3.ModelRef):
             for key, _, _ in items:
@@ -377,7 +380,6 @@ class Parts:
         """The parts a question joins, with its conjuncts: a solver kept per set of parts
         and conjuncts while the scope lasts (the proofs ask it again and again with other
         reports assumed)."""
-        p = self.world
         known = self.solved.get(key)
         if known is not None:
             return known
@@ -385,12 +387,9 @@ class Parts:
         sub = self.question_solvers.get(held)
         if sub is None:
             sub = self.question_solvers[held] = self._new_subsolver()
-            ref = self.ctx.ref()
-            for r in roots:
-                for f in p.formulas.get(r, ()):
-                    z3core.Z3_solver_assert(ref, sub.solver, f.as_ast())
+            self.world.assert_into(sub, roots)
             for c in conj:
-                z3core.Z3_solver_assert(ref, sub.solver, c.as_ast())
+                z3core.Z3_solver_assert(self.ctx.ref(), sub.solver, c.as_ast())
         got = self._ask_part(sub, assumed)
         if isinstance(got, z3.ModelRef):
             self.solved[key] = got
@@ -398,25 +397,11 @@ class Parts:
 
     def _ask_part(self, sub: z3.Solver, assumed: list[z3.BoolRef]) -> z3.ModelRef | Unsat | Unknown:
         self.calls += 1
-        if self.deadline.expired():
-            return Unknown(self.deadline.reason)
         left = self.deadline.left()
         if left is not None:
             sub.set("timeout", max(1, int(left * 1000)))
-        arr = (z3.Ast * len(assumed))()
-        for i, a in enumerate(assumed):
-            arr[i] = a.as_ast()
-        try:
-            answer = z3core.Z3_solver_check_assumptions(
-                self.ctx.ref(), sub.solver, len(assumed), arr
-            )
-        except z3.Z3Exception as e:
-            return Unknown(self.reason(str(e)))
-        if answer == z3.Z3_L_FALSE:
-            return Unsat()
-        if answer != z3.Z3_L_TRUE:
-            return Unknown(self.reason(sub.reason_unknown()))
-        return sub.model()
+        got = ask(sub, assumed, self.deadline, self.reason)
+        return got.model if isinstance(got, Sat) else got
 
 
 def conjuncts(f: z3.BoolRef) -> list[z3.BoolRef]:

@@ -20,7 +20,7 @@ from typing import Any
 import z3
 from z3 import z3core
 
-from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat
+from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
 from checker.partition import Parts
 
 DEFAULT_RLIMIT = 50_000_000
@@ -107,17 +107,18 @@ class Session:
             return
         if self.depth:
             self._kept.append(f)
-        self._assert(f)
+        term = self._assert(f)
         if self.parts is not None:
-            self.parts.add(z3.BoolVal(False, self.ctx) if f is False else f)
+            self.parts.add(term)
 
-    def _assert(self, f: object) -> None:
+    def _assert(self, f: object) -> z3.BoolRef:
         term = z3.BoolVal(False, self.ctx) if f is False else f
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
             z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
         if self.record:
             self._log.append(("assert", term))
+        return term
 
     def merge_unless_parts_pay(self) -> None:
         """Go back to the one solver unless the world has many parts of some size: the
@@ -128,11 +129,8 @@ class Session:
         sizeable = sum(len(fs) >= PART_SIZE for fs in self.parts.world.formulas.values())
         if sizeable >= PARTS_THAT_PAY:
             return
-        ref = self.ctx.ref()
-        formulas = [f for fs in self.parts.world.formulas.values() for f in fs]
-        self.parts = None
-        for f in formulas:
-            z3core.Z3_solver_assert(ref, self.solver.solver, f.as_ast())
+        world, self.parts = self.parts.world, None
+        world.assert_into(self.solver, list(world.formulas))
 
     # ---- scopes ------------------------------------------------------------
 
@@ -234,23 +232,7 @@ class Session:
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
         self._calls += 1
-        if self.deadline.expired():
-            return Unknown(self.deadline.reason)
-        arr = (z3.Ast * len(full))()
-        for i, a in enumerate(full):
-            arr[i] = a.as_ast()
-        try:
-            # the C call directly: z3's Solver.check re-checks the sort of every assumption
-            answer = z3core.Z3_solver_check_assumptions(
-                self.ctx.ref(), self.solver.solver, len(full), arr
-            )
-        except z3.Z3Exception as e:  # an interrupt between calls, or memory
-            return Unknown(self._reason(str(e)))
-        if answer == z3.Z3_L_TRUE:
-            return Sat(self.solver)
-        if answer == z3.Z3_L_FALSE:
-            return Unsat()
-        return Unknown(self._reason(self.solver.reason_unknown()))
+        return ask(self.solver, full, self.deadline, self._reason)
 
     def _reason(self, said: str) -> str:
         """Which limit a give-up reached, in the user's terms."""
