@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.datasets.mapfile import is_map_file, load_map
 from checker.diagnostics import Diagnostic, Diagnostics, Severity, Span
 from checker.discover import discover
 from checker.judge import Options
@@ -210,6 +209,9 @@ def _innermost(err: BaseException) -> str:
 
 def lint_paths(paths: Sequence[Path | str], *, prove: bool = True) -> list[Diagnostic]:
     """Schema and reference checks of terms and scenario files; nothing is judged."""
+    # here, not at the top: the map files' models cost `check` start-up and it reads none
+    from checker.datasets.mapfile import is_map_file, load_map
+
     files, problems = discover(paths, want="any")
     out = list(problems)
     cache = TermsCache()
