@@ -24,7 +24,7 @@ from checker.compile.conditions import compile_all
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
-from checker.compile.timeline import EAGER_INSTANCES, Defined, Timelines
+from checker.compile.timeline import EAGER_INSTANCES, HINT_FROM, Defined, Timelines
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
@@ -48,6 +48,9 @@ class Options:
     # the answers never depend on it (tests run with 0: everything on demand)
     eager_instances: int = EAGER_INSTANCES
     bounds: bool = True  # settle counter conditions from the ranges alone where they can
+    # a maintained counter with this many changes offers a candidate world in which it
+    # is broken, tried before the full question (tests run with 0: always)
+    hints_from: int = HINT_FROM
     # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
     # parts, each question is answered part by part (independent unknowns in separate
     # solver calls); "always" and "never" force it. The answers never depend on it.
@@ -101,10 +104,12 @@ class Judge:
             self.beyond,
             self.opts.eager_instances,
             self.opts.bounds,
+            self.opts.hints_from,
         )
         self.states.tick = tick
         self.session.refine = self.states.refine
         self.session.pending = self.states.pending
+        self.session.hints = self.states.hints
         self.session.on_pop = self._scope_closed
         self.states.rules()
         self._observations()
@@ -151,6 +156,7 @@ class Judge:
         self.session.refine = None
         self.session.on_pop = _nothing
         self.session.pending = _never
+        self.session.hints = _no_hints
         self.world.sink = None
         self.states.tick = _nothing
         self.states.timelines.clear()
@@ -745,6 +751,10 @@ def judge(
 
 def _nothing() -> None:
     pass
+
+
+def _no_hints(active: set[int]) -> list[z3.BoolRef]:
+    return []
 
 
 def _never(active: set[int], assumed: set[int]) -> bool:

@@ -176,12 +176,16 @@ class Partition:
             stack.extend(_arg(c, node, i) for i in range(n))  # type: ignore[operator]
         return out
 
-    def literal(self, lit: z3.BoolRef) -> tuple[int, bool]:
-        """The constant of an assumed literal (its address) and whether it is negated."""
+    def literal(self, lit: z3.BoolRef) -> tuple[int, bool] | None:
+        """The constant of an assumed literal (its address) and whether it is negated;
+        None for an assumption that is not a literal (a candidate world's `x = 5`)."""
         c = self._c
         ast = lit.as_ast()
         negated = _decl_kind(c, _decl(c, ast)) == _NOT  # type: ignore[operator]
-        atom: int = _arg(c, ast, 0).value if negated else ast.value  # type: ignore[operator]
+        node = _arg(c, ast, 0) if negated else ast  # type: ignore[operator]
+        if _nargs(c, node) != 0:  # type: ignore[operator]
+            return None
+        atom: int = node.value
         self._seen.setdefault(atom, len(self._seen))
         return atom, negated
 
@@ -244,9 +248,15 @@ class Parts:
         """(part element, signed key) of an assumed literal, found once per literal."""
         got = self.lits.get(id(a))
         if got is None:
-            atom, negated = self.world.literal(a)
+            known = self.world.literal(a)
+            if known is not None:
+                atom, negated = known
+                key = atom * 2 + int(negated)
+            else:  # a candidate world's `x = 5`: it belongs to the part of x
+                (atom,) = self.world.touched(a)
+                key = a.as_ast().value * 2
             # the literal itself is kept with its entry, so its id is never reused
-            got = self.lits[id(a)] = (a, atom, atom * 2 + int(negated))
+            got = self.lits[id(a)] = (a, atom, key)
         return got[1], got[2]
 
     def check(

@@ -72,6 +72,8 @@ class Session:
         self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
         # whether a rule may still fail: (active gate ids, ids of the assumed literals)
         self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
+        # a candidate world for the questions behind these gates, tried first (`check`)
+        self.hints: Callable[[set[int]], list[z3.BoolRef]] = lambda active: []
         # a large world: each question answered part by part (checker/partition.py)
         self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
         self._watchdog: threading.Timer | None = None
@@ -210,12 +212,25 @@ class Session:
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
         active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
-        full = [*assumptions, *(off for i, off in self._off.items() if i not in active)]
+        offs = [off for i, off in self._off.items() if i not in active]
+        # A candidate world first, where the compiler offers one: a model of the
+        # assumptions with the hints is a model of the assumptions. Where it is not a
+        # world of the scenario, the question is asked without them.
+        hints = self.hints(active) if active else []
         while True:
+            asked = [*assumptions, *hints] if hints else list(assumptions)
+            full = [*asked, *offs]
             if self.parts is not None:
-                r = self.parts.check(assumptions, active, self.gates)
+                r = self.parts.check(asked, active, self.gates)
             else:
                 r = self._check_once(full)
+            if hints and not isinstance(r, Sat):
+                if self.record:
+                    self._log.append(("check", (tuple(full), _word(r))))
+                if isinstance(r, Unknown) and self.deadline.expired():
+                    return r
+                hints = []
+                continue
             if (
                 isinstance(r, Sat)
                 and self.refine is not None
@@ -224,10 +239,7 @@ class Session:
                 if self.refine(r.model, active):
                     continue
             if self.record:
-                word = (
-                    "sat" if isinstance(r, Sat) else "unsat" if isinstance(r, Unsat) else "unknown"
-                )
-                self._log.append(("check", (tuple(full), word)))
+                self._log.append(("check", (tuple(full), _word(r))))
             return r
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
@@ -332,6 +344,7 @@ class Session:
             for assumptions, _ in asked
             for a in assumptions
             for x in [a.arg(0) if z3.is_not(a) else a]
+            if z3.is_const(x)  # not a candidate world's `x = 5`
         }
         declarations = [ln for ln in every.to_smt2().splitlines() if ln.startswith("(declare-")]
         known = set(declarations)
@@ -353,6 +366,10 @@ class Session:
                 out.append(f"; z3: {answer}")
                 out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in assumptions)}))")
         return "\n".join(out) + "\n"
+
+
+def _word(r: Result) -> str:
+    return "sat" if isinstance(r, Sat) else "unsat" if isinstance(r, Unsat) else "unknown"
 
 
 class _OutOfBudget(Exception):

@@ -41,6 +41,12 @@ from checker.ir import OTHER, StateCond, StateDef, Uncertain
 # breaks them.
 EAGER_INSTANCES = 64
 
+# From this many change points in a maintained counter's window, a question that needs
+# the counter broken is first asked in the candidate world its bounds point to (a
+# model found there is a real world; otherwise the question is asked in full). Below
+# it, the solver's own search is quicker than a second call.
+HINT_FROM = 256
+
 
 class Defined:
     """Something whose meaning is a set of formulas (`defs`) over fresh variables.
@@ -103,6 +109,9 @@ class Always(Defined):
         self.seen: set[int] = set()  # ids of the queries already checked against it
         # literals under which the counter's bounds alone keep the condition (None: never)
         self.settled: list[z3.BoolRef] | None = None
+        # a candidate world that breaks it: "this minute is this value" for its free
+        # minute and the minutes of the changes (see Timelines._breach_candidate)
+        self.breach_hint: list[z3.BoolRef] = []
 
 
 # A change whose window is wider than this is kept apart (unreported events, undated
@@ -448,10 +457,12 @@ class Timelines:
         beyond: Beyond | None = None,
         eager: int = EAGER_INSTANCES,
         bounds: bool = True,
+        hints_from: int = HINT_FROM,
     ):
         self.world = world
         self.eager = eager  # universals with at most this many instances are asserted whole
         self.bounds = bounds  # add what the ranges of counters decide (never changes an answer)
+        self.hints_from = hints_from  # changes from which a broken counter offers a world
         self.beyond = beyond
         self.terms = world.scenario.terms
         self.timelines: dict[tuple[str, tuple[str, ...]], Timeline] = {}
@@ -463,6 +474,7 @@ class Timelines:
         self._kind_tests: dict[tuple[int, str], Bool] = {}
         self._bases: dict[int, Bool] = {}
         self._gated: list[Defined] = []  # what has definitions asserted under some gate
+        self._hints: dict[int, list[z3.BoolRef]] = {}  # gate -> candidate world (`hints`)
         self.tick: Callable[[], None] = lambda: None  # the caller's deadline check
 
     def fresh(self) -> int:
@@ -516,6 +528,7 @@ class Timelines:
             d.gates &= {0}
         self._gated = []
         self._gate_lits = {0: None}
+        self._hints.clear()
         for a in self.always_atoms:
             lazy = len(a.points) > self.eager or a.settled is not None
             a.pending = list(a.points) if lazy else []
@@ -527,6 +540,7 @@ class Timelines:
         """Assert a formula under a gate, with the definitions of what it uses."""
         self.define(gate, lit, deps)
         self._assert_under(gate, lit, formula)
+        self._note_hints(gate, formula, deps)
 
     def add_world(self, formula: Bool, deps: list[Defined]) -> None:
         """A rule of every world: asserted with no gate."""
@@ -703,6 +717,8 @@ class Timelines:
         with self.collecting() as deps:
             first = sym.Implies(sym.And(lit, sym.t_le(start, end)), tl.holds(cond, start))
             tau = self.world.time_var(f"when{n}", start.lo, end.hi)
+            if tl.counter and self.bounds and a.settled is None:
+                a.breach_hint = self._breach_candidate(a, tau)
             broken = sym.And(sym.t_le(start, tau), sym.t_le(tau, end), sym.Not(tl.holds(cond, tau)))
             a.defs = [first, sym.Implies(sym.Not(lit), broken)]
             points = [
@@ -769,6 +785,67 @@ class Timelines:
             cond.min is not None and low_top < cond.min
         ):
             self.add_world(sym.Implies(sym.And(*present), sym.Not(a.lit)), [])
+
+    def _breach_candidate(self, a: Always, tau: Time) -> list[z3.BoolRef]:
+        """A world in which the counter leaves its bounds, if the bounds say one may:
+        at the minute where the upper bound peaks above the maximum, every change that
+        can only raise the counter at its earliest minute and every one that can only
+        lower it at its latest (the reverse for a minimum). With thousands of changes in
+        uncertain order, the solver's own search for such a world can take minutes;
+        checking one takes a fraction of a second. Only a hint: `Session.check` asks
+        the question in full when this world is not one of the scenario's."""
+        tl, cond = a.tl, a.cond
+        if (
+            not isinstance(tl.initial, int)
+            or isinstance(tau.e, int)
+            or len(tl.changes) < self.hints_from
+            or any(c.delta_range[0] is None or c.delta_range[1] is None for c in tl.changes)
+        ):
+            return []
+        first, last = max(a.start.lo, tau.lo), min(a.end.hi, tau.hi)
+        for sign, bound in ((1, cond.max), (-1, cond.min)):
+            if bound is None:
+                continue
+            steps: list[tuple[int, float]] = []
+            for c in tl.changes:
+                _, up = _toward(c, sign)
+                steps.append((c.slot.t.lo, max(0.0, up)))
+                if c.sure and not c.slot.phantom:
+                    steps.append((c.slot.t.hi, up - max(0.0, up)))
+            value, minute = _peak_at(sign * tl.initial, steps, first, last)
+            if value <= sign * bound:
+                continue
+            hint = [sym.int_eq(tau.e, minute)]
+            for c in tl.changes:
+                t = c.slot.t
+                if isinstance(t.e, int) or c.slot.phantom:
+                    continue
+                least, most = _toward(c, sign)
+                if least >= 0:  # only ever breaks it: as early as it may be
+                    hint.append(sym.int_eq(t.e, t.lo if t.lo <= minute else t.hi))
+                elif most <= 0:  # only ever helps: as late as it may be
+                    hint.append(sym.int_eq(t.e, t.hi))
+            return [h for h in hint if isinstance(h, z3.BoolRef)]
+        return []
+
+    def hints(self, active: set[int]) -> list[z3.BoolRef]:
+        """The candidate world for the questions behind these gates (see
+        `_breach_candidate`): one for each broken counter a question needs."""
+        out: list[z3.BoolRef] = []
+        for gate in sorted(active):
+            out.extend(self._hints.get(gate, ()))
+        return out
+
+    def _note_hints(self, gate: int, formula: Bool, deps: list[Defined]) -> None:
+        """Remember the candidate worlds of the counters that `formula` needs broken
+        (those whose literal it makes false); one that needs them kept gains nothing."""
+        if gate == 0 or isinstance(formula, bool):
+            return
+        for d in deps:
+            if isinstance(d, Always) and d.breach_hint:
+                true = z3.BoolVal(True, self.world.ctx)
+                if z3.is_false(z3.simplify(z3.substitute(formula, (d.lit, true)))):
+                    self._hints.setdefault(gate, []).extend(d.breach_hint)
 
     # ---- world rules -----------------------------------------------------
 
@@ -943,6 +1020,34 @@ def _peak(
             i += 1
         best = pick(best, value)
     return best
+
+
+def _toward(c: Change, sign: int) -> tuple[float, float]:
+    """The range of a change's delta in the direction that breaks a maximum (sign 1)
+    or a minimum (sign -1)."""
+    lo, hi = c.delta_range
+    assert lo is not None and hi is not None
+    return (lo, hi) if sign > 0 else (-hi, -lo)
+
+
+def _peak_at(base: int, steps: list[tuple[int, float]], first: int, last: int) -> tuple[float, int]:
+    """The greatest value over [first, last] of the step function `base` + the sum of
+    the steps that start at or before the minute, and the first minute it is reached."""
+    steps = sorted(steps)
+    value = float(base)
+    i = 0
+    while i < len(steps) and steps[i][0] <= first:
+        value += steps[i][1]
+        i += 1
+    best, at = value, first
+    while i < len(steps) and steps[i][0] <= last:
+        minute = steps[i][0]
+        while i < len(steps) and steps[i][0] == minute:
+            value += steps[i][1]
+            i += 1
+        if value > best:
+            best, at = value, minute
+    return best, at
 
 
 def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:

@@ -40,3 +40,15 @@ def test_judged_part_by_part_gives_the_same_answers(path: Path) -> None:
     assert _answers(parted) == _answers(whole)
     lazy = Options(partition="always", eager_instances=0, bounds=False)
     assert _answers(check_file(path, TermsCache(), CheckOptions(judge=lazy))) == _answers(whole)
+
+
+@pytest.mark.parametrize("path", sorted(set(FILES)), ids=lambda p: str(p.relative_to(ROOT)))
+def test_candidate_worlds_change_no_answer(path: Path) -> None:
+    """A broken counter's candidate world (checker/compile/timeline.py) is tried first
+    only from HINT_FROM changes on; offered for every counter, in one solver and part by
+    part, it may only make answers come sooner."""
+    whole = check_file(path, TermsCache(), CheckOptions(judge=Options(partition="never")))
+    for mode in ("never", "always"):
+        hinted = Options(partition=mode, hints_from=0)
+        got = check_file(path, TermsCache(), CheckOptions(judge=hinted))
+        assert _answers(got) == _answers(whole)

@@ -356,11 +356,13 @@ def test_concrete_world_verdicts_equal_direct_evaluation(world: World) -> None:
         assert not expected.coherent, "the generator broke a `was` rule"
 
     # with the rules asserted up front, with every rule instance left to be found on
-    # demand, and with the world judged part by part: no way of asking changes an answer
+    # demand, with the world judged part by part, and with every broken counter's
+    # candidate world tried first: no way of asking changes an answer
     for opts in (
         CheckOptions(),
         CheckOptions(judge=Options(eager_instances=0, bounds=False)),
         CheckOptions(judge=Options(partition="always", eager_instances=0, bounds=False)),
+        CheckOptions(judge=Options(hints_from=0)),
     ):
         result = _check(text, opts)
         got = {p.id: p.verdict for p in result.provisions}
