@@ -28,7 +28,7 @@ from checker.compile.timeline import EAGER_INSTANCES, HINT_FROM, Defined, Timeli
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import OTHER, EventReport, Provision, Report, Scenario, StateReport
 from checker.results import Because, JointConflict, Mark, ProvisionResult, Reading, ScenarioResult
-from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, Session
+from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT, PARTS_THAT_PAY, Session
 
 MAX_READINGS = 8
 PARTITION_FROM = 1000  # reports; below it one solver call per question is quicker
@@ -83,7 +83,12 @@ class Judge:
         mode = self.opts.partition
         parted = mode == "always" or (mode == "auto" and len(scenario.reports) >= PARTITION_FROM)
         self.session = Session(
-            self.ctx, self.deadline, self.opts.rlimit, self.opts.memory_mb, partition=parted
+            self.ctx,
+            self.deadline,
+            self.opts.rlimit,
+            self.opts.memory_mb,
+            partition=parted,
+            defer=mode == "auto",
         )
         self.session.record = self.opts.dump_smt2 is not None
         tick = self.deadline.check
@@ -117,7 +122,7 @@ class Judge:
         self.compiled: list[Compiled] = compile_all(compiler, scenario.terms.provisions, tick)
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
-            self.session.merge_unless_parts_pay()
+            self.session.merge_unless_parts_pay(self.states.parts_likely(PARTS_THAT_PAY))
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}

@@ -40,6 +40,7 @@ class Session:
         rlimit: int | None = DEFAULT_RLIMIT,
         memory_mb: int | None = DEFAULT_MEMORY_MB,
         partition: bool = False,
+        defer: bool = False,
     ) -> None:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
@@ -76,6 +77,10 @@ class Session:
         self.hints: Callable[[set[int]], list[z3.BoolRef]] = lambda active: []
         # a large world: each question answered part by part (checker/partition.py)
         self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
+        # with `defer`, the world's formulas wait here until `merge_unless_parts_pay`
+        # decides whether the parts are worth finding (the walk over every formula
+        # costs a third of judging a world that then goes back to one solver)
+        self._deferred: list[z3.BoolRef] | None = [] if partition and defer else None
         self._watchdog: threading.Timer | None = None
         left = self.deadline.left()
         if left is not None:
@@ -110,7 +115,9 @@ class Session:
         if self.depth:
             self._kept.append(f)
         term = self._assert(f)
-        if self.parts is not None:
+        if self._deferred is not None:
+            self._deferred.append(term)
+        elif self.parts is not None:
             self.parts.add(term)
 
     def _assert(self, f: object) -> z3.BoolRef:
@@ -122,12 +129,24 @@ class Session:
             self._log.append(("assert", term))
         return term
 
-    def merge_unless_parts_pay(self) -> None:
+    def merge_unless_parts_pay(self, likely: bool = True) -> None:
         """Go back to the one solver unless the world has many parts of some size: the
         search in one solver slows down when many sizeable independent parts meet;
-        small parts cost it nothing, and asking them apart costs calls."""
+        small parts cost it nothing, and asking them apart costs calls. `likely`: the
+        caller's guess from the world's structure; when False, the deferred formulas
+        go to the one solver without looking for parts."""
         if self.parts is None or self.depth:
             return
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            if not likely:
+                self.parts = None
+                ref = self.ctx.ref()
+                for f in deferred:
+                    z3core.Z3_solver_assert(ref, self.solver.solver, f.as_ast())
+                return
+            for f in deferred:
+                self.parts.add(f)
         sizeable = sum(len(fs) >= PART_SIZE for fs in self.parts.world.formulas.values())
         if sizeable >= PARTS_THAT_PAY:
             return
@@ -211,6 +230,8 @@ class Session:
 
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
+        if self._deferred is not None:  # asked before the choice: find the parts now
+            self.merge_unless_parts_pay()
         active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
         offs = [off for i, off in self._off.items() if i not in active]
         # A candidate world first, where the compiler offers one: a model of the

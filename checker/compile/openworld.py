@@ -232,7 +232,9 @@ class Beyond:
         self.w = world
         sc = world.scenario
         self.open = sc.world == "open"
-        self.lit: z3.BoolRef | None = z3.Bool("unreported:beyond", world.ctx) if self.open else None
+        self.lit: z3.BoolRef | None = (
+            sym.bool_var("unreported:beyond", world.ctx) if self.open else None
+        )
         self.earliest = earliest_minute(sc)
         self.zones: list[Zone] = []
         self._n = 0
@@ -278,7 +280,7 @@ class Beyond:
         if open_part is None:
             return False, None, None
         self._n += 1
-        flag = z3.Bool(f"beyond{self._n}:{what}", self.w.ctx)
+        flag = sym.bool_var(f"beyond{self._n}:{what}", self.w.ctx)
         t = self.w.time_var(f"beyond{self._n}:time", first, last)
         for z in self.zones:
             if not open_part.within(z.cls):
@@ -294,4 +296,4 @@ class Beyond:
     def amount(self, what: str) -> z3.ArithRef:
         """A free whole number (a sum carried by unreported events)."""
         self._n += 1
-        return z3.Int(f"beyond{self._n}:{what}", self.w.ctx)
+        return sym.int_var(f"beyond{self._n}:{what}", self.w.ctx)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import z3
-
 from checker import durations as du
 from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, class_of
@@ -85,7 +83,7 @@ class ProvisionCompiler:
                 exists = sym.Or(*(c for _, c in cands))
                 lo = min(t.lo for t, _ in cands)
                 hi = max(t.hi for t, _ in cands)
-                a = z3.Int(f"anchor{len(self._anchors)}", w.ctx)
+                a = sym.int_var(f"anchor{len(self._anchors)}", w.ctx)
                 w.add(sym.And(a >= lo, a <= hi))
                 w.add(sym.Implies(exists, sym.Or(*(sym.And(c, a == t.e) for t, c in cands))))
                 for t, c in cands:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import z3
 from z3 import z3core
@@ -23,15 +23,81 @@ Arith: TypeAlias = int | float | z3.ArithRef
 # than solving it. Only well-sorted Bool and Int terms take these paths.
 
 
+# Hot constructors call the ctypes functions behind z3core's wrappers: each wrapper
+# asks Z3 for its error code after the call, and z3.BoolRef(...) does again for the
+# reference count, which doubled the cost of every term of a large encoding. These
+# calls cannot fail on the well-sorted terms made here.
+
+
+def _raw(fn: object) -> Any:
+    return fn.__defaults__[0].f  # type: ignore[attr-defined]
+
+
+_mk_and = _raw(z3core.Z3_mk_and)
+_mk_or = _raw(z3core.Z3_mk_or)
+_mk_not = _raw(z3core.Z3_mk_not)
+_mk_ite = _raw(z3core.Z3_mk_ite)
+_mk_add = _raw(z3core.Z3_mk_add)
+_mk_le = _raw(z3core.Z3_mk_le)
+_mk_lt = _raw(z3core.Z3_mk_lt)
+_mk_eq = _raw(z3core.Z3_mk_eq)
+_mk_int64 = _raw(z3core.Z3_mk_int64)
+_mk_const = _raw(z3core.Z3_mk_const)
+_mk_symbol = _raw(z3core.Z3_mk_string_symbol)
+_inc_ref = _raw(z3core.Z3_inc_ref)
+_ast_kind = _raw(z3core.Z3_get_ast_kind)
+_app_decl = _raw(z3core.Z3_get_app_decl)
+_decl_kind = _raw(z3core.Z3_get_decl_kind)
+_app_arg = _raw(z3core.Z3_get_app_arg)
+_APP = z3.Z3_APP_AST
+_OP_NOT = z3.Z3_OP_NOT
+
+
 def _array(terms: list[z3.ExprRef]) -> tuple[int, object]:
     arr = (z3.Ast * len(terms))()
     for i, t in enumerate(terms):
-        arr[i] = t.as_ast()
+        arr[i] = t.ast
     return len(terms), arr
 
 
 def _bool(ast: object, ctx: z3.Context) -> z3.BoolRef:
-    return z3.BoolRef(ast, ctx)
+    """A Python handle on a new Boolean term (what z3.BoolRef(ast, ctx) makes)."""
+    out = z3.BoolRef.__new__(z3.BoolRef)
+    out.ast = ast
+    out.ctx = ctx
+    _inc_ref(ctx.ctx, ast)
+    return out
+
+
+def _arith(ast: object, ctx: z3.Context) -> z3.ArithRef:
+    """A Python handle on a new integer term (what z3.ArithRef(ast, ctx) makes)."""
+    out = z3.ArithRef.__new__(z3.ArithRef)
+    out.ast = ast
+    out.ctx = ctx
+    _inc_ref(ctx.ctx, ast)
+    return out
+
+
+def _int_sort(ctx: z3.Context) -> z3.SortRef:
+    sort: z3.SortRef | None = getattr(ctx, "_checker_int_sort", None)
+    if sort is None:
+        sort = ctx._checker_int_sort = z3.IntSort(ctx)
+    return sort
+
+
+def bool_var(name: str, ctx: z3.Context) -> z3.BoolRef:
+    """The Boolean constant `name` (what z3.Bool(name, ctx) makes)."""
+    c = ctx.ctx
+    sort: z3.SortRef | None = getattr(ctx, "_checker_bool_sort", None)
+    if sort is None:
+        sort = ctx._checker_bool_sort = z3.BoolSort(ctx)
+    return _bool(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), sort.ast), ctx)
+
+
+def int_var(name: str, ctx: z3.Context) -> z3.ArithRef:
+    """The integer constant `name` (what z3.Int(name, ctx) makes)."""
+    c = ctx.ctx
+    return _arith(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), _int_sort(ctx).ast), ctx)
 
 
 def _is_int(x: object) -> bool:
@@ -47,11 +113,9 @@ def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
     if cache is None:
         cache = {}
         ctx._checker_ints = cache
-        ctx._checker_int_sort = z3.IntSort(ctx)
     got = cache.get(x)
     if got is None:
-        sort = ctx._checker_int_sort
-        got = cache[x] = z3.ArithRef(z3core.Z3_mk_int64(ctx.ref(), x, sort.ast), ctx)
+        got = cache[x] = _arith(_mk_int64(ctx.ctx, x, _int_sort(ctx).ast), ctx)
     return got
 
 
@@ -73,7 +137,7 @@ def And(*xs: Bool) -> Bool:
         return terms[0]
     ctx = terms[0].ctx
     n, arr = _array(terms)
-    return _bool(z3core.Z3_mk_and(ctx.ref(), n, arr), ctx)
+    return _bool(_mk_and(ctx.ctx, n, arr), ctx)
 
 
 def all_of(xs: Iterable[Bool]) -> Bool:
@@ -94,7 +158,7 @@ def Or(*xs: Bool) -> Bool:
         return terms[0]
     ctx = terms[0].ctx
     n, arr = _array(terms)
-    return _bool(z3core.Z3_mk_or(ctx.ref(), n, arr), ctx)
+    return _bool(_mk_or(ctx.ctx, n, arr), ctx)
 
 
 def any_of(xs: Iterable[Bool]) -> Bool:
@@ -104,9 +168,11 @@ def any_of(xs: Iterable[Bool]) -> Bool:
 def Not(x: Bool) -> Bool:
     if isinstance(x, bool):
         return not x
-    if z3.is_not(x):
-        return x.arg(0)
-    return _bool(z3core.Z3_mk_not(x.ctx.ref(), x.as_ast()), x.ctx)
+    ctx = x.ctx
+    c, ast = ctx.ctx, x.ast
+    if _ast_kind(c, ast) == _APP and _decl_kind(c, _app_decl(c, ast)) == _OP_NOT:
+        return _bool(_app_arg(c, ast, 0), ctx)
+    return _bool(_mk_not(c, ast), ctx)
 
 
 def Implies(a: Bool, b: Bool) -> Bool:
@@ -127,7 +193,7 @@ def Ite(c: Bool, a: object, b: object) -> object:
         return z3.If(c, _expr(a, ctx), _expr(b, ctx))
     if (isinstance(a, int) or _is_int(a)) and (isinstance(b, int) or _is_int(b)):
         ta, tb = _int(a, ctx), _int(b, ctx)
-        return z3.ArithRef(z3core.Z3_mk_ite(ctx.ref(), c.as_ast(), ta.as_ast(), tb.as_ast()), ctx)
+        return _arith(_mk_ite(ctx.ctx, c.ast, ta.ast, tb.ast), ctx)
     return z3.If(c, _expr(a, ctx), _expr(b, ctx))
 
 
@@ -168,7 +234,7 @@ def Sum(xs: Iterable[Arith]) -> Arith:
         if len(terms) == 1:
             return terms[0]
         n, arr = _array(terms)
-        return z3.ArithRef(z3core.Z3_mk_add(ctx.ref(), n, arr), ctx)
+        return _arith(_mk_add(ctx.ctx, n, arr), ctx)
     total = terms[0] if len(terms) == 1 else z3.Sum(*terms)
     return total + const if const else total
 
@@ -181,32 +247,32 @@ def _cmp(fn: object, a: object, b: object) -> z3.BoolRef | None:
         ctx = ctx_of(a, b)
         assert ctx is not None
         ta, tb = _int(a, ctx), _int(b, ctx)
-        return _bool(fn(ctx.ref(), ta.as_ast(), tb.as_ast()), ctx)  # type: ignore[operator]
+        return _bool(fn(ctx.ctx, ta.ast, tb.ast), ctx)  # type: ignore[operator]
     return None
 
 
 def _int_cmp(fn: object, a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
     """a OP b for terms known to be whole numbers (times, codes): no sort checks."""
     ctx = a.ctx if isinstance(a, z3.ExprRef) else b.ctx  # type: ignore[union-attr]
-    ta = a.as_ast() if isinstance(a, z3.ExprRef) else _int(a, ctx).as_ast()
-    tb = b.as_ast() if isinstance(b, z3.ExprRef) else _int(b, ctx).as_ast()
-    return _bool(fn(ctx.ref(), ta, tb), ctx)  # type: ignore[operator]
+    ta = a.ast if isinstance(a, z3.ExprRef) else _int(a, ctx).ast
+    tb = b.ast if isinstance(b, z3.ExprRef) else _int(b, ctx).ast
+    return _bool(fn(ctx.ctx, ta, tb), ctx)  # type: ignore[operator]
 
 
 def int_le(a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
     """a <= b for whole-number terms (no folding, no sort checks)."""
-    return _int_cmp(z3core.Z3_mk_le, a, b)
+    return _int_cmp(_mk_le, a, b)
 
 
 def int_eq(a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
     """a == b for whole-number terms (no folding, no sort checks)."""
-    return _int_cmp(z3core.Z3_mk_eq, a, b)
+    return _int_cmp(_mk_eq, a, b)
 
 
 def Le(a: Arith, b: Arith) -> Bool:
     if is_const(a) and is_const(b):
         return bool(a <= b)
-    fast = _cmp(z3core.Z3_mk_le, a, b)
+    fast = _cmp(_mk_le, a, b)
     if fast is not None:
         return fast
     ctx = ctx_of(a, b)
@@ -216,7 +282,7 @@ def Le(a: Arith, b: Arith) -> Bool:
 def Eq(a: object, b: object) -> Bool:
     if is_const(a) and is_const(b):
         return a == b
-    fast = _cmp(z3core.Z3_mk_eq, a, b)
+    fast = _cmp(_mk_eq, a, b)
     if fast is not None:
         return fast
     ctx = ctx_of(a, b)
@@ -253,7 +319,7 @@ def t_le(a: Time, b: Time) -> Bool:
         return False
     if a.e is b.e and isinstance(a.e, z3.ExprRef):
         return True
-    return _int_cmp(z3core.Z3_mk_le, a.e, b.e)
+    return _int_cmp(_mk_le, a.e, b.e)
 
 
 def t_lt(a: Time, b: Time) -> Bool:
@@ -263,7 +329,7 @@ def t_lt(a: Time, b: Time) -> Bool:
         return False
     if a.e is b.e and isinstance(a.e, z3.ExprRef):
         return False
-    return _int_cmp(z3core.Z3_mk_lt, a.e, b.e)
+    return _int_cmp(_mk_lt, a.e, b.e)
 
 
 def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:
@@ -295,8 +361,8 @@ def cat_in(c: Cat, allowed: frozenset[int]) -> Bool:
     assert isinstance(e, z3.ArithRef)
     # whichever side is smaller makes the shorter disjunction
     if len(outside) < len(inside):
-        return Not(Or(*(_int_cmp(z3core.Z3_mk_eq, e, i) for i in sorted(outside))))
-    return Or(*(_int_cmp(z3core.Z3_mk_eq, e, i) for i in sorted(inside)))
+        return Not(Or(*(_int_cmp(_mk_eq, e, i) for i in sorted(outside))))
+    return Or(*(_int_cmp(_mk_eq, e, i) for i in sorted(inside)))
 
 
 def cat_eq(a: Cat, b: Cat) -> Bool:

@@ -41,6 +41,10 @@ from checker.ir import OTHER, StateCond, StateDef, Uncertain
 # breaks them.
 EAGER_INSTANCES = 64
 
+# Changes of one categorical key from which its part of the world is worth solving on
+# its own (see `Timelines.parts_likely`).
+PART_CHANGES = 10
+
 # From this many change points in a maintained counter's window, a question that needs
 # the counter broken is first asked in the candidate world its bounds point to (a
 # model found there is a real world; otherwise the question is asked in full). Below
@@ -238,7 +242,7 @@ class Timeline:
         if c.guard is False:
             return before
         name = f"{self.state.name}:{'/'.join(self.key)}"
-        total = z3.Int(f"sum{self.owner.fresh()}:{name}", self.world.ctx)
+        total = sym.int_var(f"sum{self.owner.fresh()}:{name}", self.world.ctx)
         q = Query(total, None)
         q.defs.append(sym.Eq(total, sym.Sum([before.value, sym.Ite(c.guard, c.value, 0)])))
         q.deps.append(before)
@@ -372,8 +376,8 @@ class Timeline:
         n = self.owner.fresh()
         dom = base.value.dom.union(*(_cat(c.value).dom for c, _ in before))
         lo = min(base.time.lo, *(c.slot.t.lo for c, _ in before))
-        v = z3.Int(f"v{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
-        tt = z3.Int(f"t{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
+        v = sym.int_var(f"v{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
+        tt = sym.int_var(f"t{n}:{self.state.name}:{'/'.join(self.key)}", w.ctx)
         q = Query(Cat(v, dom), Time(tt, lo, t.hi))
         q.deps.append(base)
         assert q.time is not None
@@ -710,7 +714,7 @@ class Timelines:
         if start.lo > end.hi:
             return True
         n = self.fresh()
-        lit = z3.Bool(f"always{n}:{cond.state}:{'/'.join(cond.key)}", self.world.ctx)
+        lit = sym.bool_var(f"always{n}:{cond.state}:{'/'.join(cond.key)}", self.world.ctx)
         a = Always(tl, cond, start, end, lit)
         if tl.counter and self.bounds:
             self._counter_bounds(a)
@@ -846,6 +850,19 @@ class Timelines:
                 true = z3.BoolVal(True, self.world.ctx)
                 if z3.is_false(z3.simplify(z3.substitute(formula, (d.lit, true)))):
                     self._hints.setdefault(gate, []).extend(d.breach_hint)
+
+    def parts_likely(self, wanted: int) -> bool:
+        """Whether the world looks like many sizeable independent parts: `wanted` keys
+        of categorical states with PART_CHANGES changes or more (each such key's
+        changes and their rules make about ten formulas a change, and keys of
+        different places share none). A guess that only decides how questions are
+        put to the solver, never their answers."""
+        busy = sum(
+            1
+            for tl in self.timelines.values()
+            if not tl.counter and len(tl.changes) >= PART_CHANGES
+        )
+        return busy >= wanted
 
     # ---- world rules -----------------------------------------------------
 

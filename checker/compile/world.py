@@ -179,7 +179,7 @@ class World:
     def cat_var(self, name: str, dom: frozenset[int]) -> Cat:
         if len(dom) == 1:
             return Cat.const(next(iter(dom)))
-        v = z3.Int(name, self.ctx)
+        v = sym.int_var(name, self.ctx)
         lo, hi = min(dom), max(dom)
         if len(dom) == hi - lo + 1:
             self.add(sym.And(sym.int_le(lo, v), sym.int_le(v, hi)))
@@ -190,7 +190,7 @@ class World:
     def num_var(self, name: str, lo: float | None, hi: float | None, integer: bool) -> Num:
         if lo is not None and lo == hi:
             return Num(int(lo) if integer else lo, lo, hi)
-        v = z3.Int(name, self.ctx) if integer else z3.Real(name, self.ctx)
+        v = sym.int_var(name, self.ctx) if integer else z3.Real(name, self.ctx)
         if lo is not None:
             self.add(sym.Le(math.ceil(lo) if integer else lo, v))
         if hi is not None:
@@ -200,7 +200,7 @@ class World:
     def time_var(self, name: str, lo: int, hi: int) -> Time:
         if lo == hi:
             return Time.const(lo)
-        v = z3.Int(name, self.ctx)
+        v = sym.int_var(name, self.ctx)
         self.add(sym.And(sym.int_le(lo, v), sym.int_le(v, hi)))
         return Time(v, lo, hi)
 
@@ -316,7 +316,7 @@ def build_world(
     """
     w = World(scenario, Index(scenario), ctx)
     for r in scenario.reports:
-        w.lits[r.id] = z3.Bool(f"report:{r.id}", ctx)
+        w.lits[r.id] = sym.bool_var(f"report:{r.id}", ctx)
         w.tracked.append(Tracked(w.lits[r.id], r))
     # SPEC §4.1: a world's events are at or before the end of as_of. A report dated
     # wholly after it is not known yet (so a library can be judged at an earlier
@@ -396,7 +396,7 @@ def _phantom(w: World, p: PhantomPlan, order: int, earliest: int) -> Slot:
     """An unreported event of the planned kinds, actors and places, at any minute up to
     as_of (before in_force too), or none at all."""
     terms = w.scenario.terms
-    exists = z3.Bool(f"exists:{p.name}", w.ctx)
+    exists = sym.bool_var(f"exists:{p.name}", w.ctx)
     t = w.time_var(f"time:{p.name}", earliest, w.as_of)
     types: dict[str, FieldType] = {}
     for code in sorted(p.kinds):
