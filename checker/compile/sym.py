@@ -49,6 +49,9 @@ _ast_kind = _raw(z3core.Z3_get_ast_kind)
 _app_decl = _raw(z3core.Z3_get_app_decl)
 _decl_kind = _raw(z3core.Z3_get_decl_kind)
 _app_arg = _raw(z3core.Z3_get_app_arg)
+_get_sort = _raw(z3core.Z3_get_sort)
+_sort_kind = _raw(z3core.Z3_get_sort_kind)
+_INT_SORT = z3.Z3_INT_SORT
 _APP = z3.Z3_APP_AST
 _OP_NOT = z3.Z3_OP_NOT
 
@@ -101,7 +104,10 @@ def int_var(name: str, ctx: z3.Context) -> z3.ArithRef:
 
 
 def _is_int(x: object) -> bool:
-    return isinstance(x, z3.ArithRef) and x.is_int()
+    if not isinstance(x, z3.ArithRef):
+        return False
+    c = x.ctx.ctx
+    return bool(_sort_kind(c, _get_sort(c, x.ast)) == _INT_SORT)
 
 
 def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
@@ -308,7 +314,9 @@ class Time:
     def plus(self, k: int) -> Time:
         if k == 0:
             return self
-        return Time(self.e + k, self.lo + k, self.hi + k)
+        e = self.e + k if isinstance(self.e, int) else Sum([self.e, k])
+        assert isinstance(e, int | z3.ArithRef)
+        return Time(e, self.lo + k, self.hi + k)
 
 
 def t_le(a: Time, b: Time) -> Bool:

@@ -479,6 +479,8 @@ class Timelines:
         self._bases: dict[int, Bool] = {}
         self._gated: list[Defined] = []  # what has definitions asserted under some gate
         self._hints: dict[int, list[z3.BoolRef]] = {}  # gate -> candidate world (`hints`)
+        # namespace -> (slots indexed, code -> the slots that may have it)
+        self._slot_index: dict[str, tuple[int, dict[int, list[Slot]]]] = {}
         self.tick: Callable[[], None] = lambda: None  # the caller's deadline check
 
     def fresh(self) -> int:
@@ -592,17 +594,26 @@ class Timelines:
             self._bases[s.order] = sym.And(s.on, sym.t_le(Time.const(self.world.in_force), s.t))
         return self._bases[s.order]
 
+    def _slots_of(self, ns: str, code: int) -> list[Slot]:
+        """The slots whose place (or actor) may be `code`, in the world's order: each
+        categorical key looks only at these (a scan of every slot per key was
+        quadratic in a world of many places)."""
+        slots = self.world.slots
+        index = self._slot_index.get(ns)
+        if index is None or index[0] != len(slots):
+            by: dict[int, list[Slot]] = {}
+            for s in slots:
+                for c in (s.place if ns == "place" else s.actor).dom:
+                    by.setdefault(c, []).append(s)
+            index = self._slot_index[ns] = (len(slots), by)
+        return index[1].get(code, [])
+
     def _changes(self, sdef: StateDef, key: tuple[str, ...]) -> list[Change]:
         w = self.world
         out: list[Change] = []
         own_ns = "place" if sdef.of == ("place",) else "actor"
         own_code = None if sdef.is_counter else w.index.code(own_ns, key[0])
-        for s in w.slots:
-            if (
-                own_code is not None
-                and own_code not in (s.place if own_ns == "place" else s.actor).dom
-            ):
-                continue
+        for s in w.slots if own_code is None else self._slots_of(own_ns, own_code):
             base = self._base(s)
             if base is False:
                 continue
