@@ -226,9 +226,6 @@ class Parts:
         self.solved: dict[tuple[object, ...], z3.ModelRef] = {}  # parts known satisfiable
         self.question_solvers: dict[tuple[object, ...], z3.Solver] = {}
         self.lits: dict[int, tuple[z3.BoolRef, int, int]] = {}
-        # large parts: a solver each, and how many of the part's formulas it holds (a
-        # part only ever gains formulas; one joined into another is asked no more)
-        self.part_solvers: dict[int, tuple[z3.Solver, int]] = {}
 
     def add(self, f: z3.BoolRef) -> None:
         """A formula of every world."""
@@ -342,8 +339,8 @@ class Parts:
                 got = self._solve_question_part(
                     key, rs, cs, [a for r in rs for a in lits.get(r, ())]
                 )
-            elif n >= PART_BATCH and len(rs) == 1:
-                got = self._solve_large_part(key, rs[0], lits.get(rs[0], []))
+            elif n >= PART_BATCH:
+                got = self._solve_part([item], lits)
             else:
                 batch.append(item)
                 size += n
@@ -381,25 +378,6 @@ class Parts:
         if isinstance(got, z3.ModelRef):
             for key, _, _ in items:
                 self.solved[key] = got
-        return got
-
-    def _solve_large_part(
-        self, key: tuple[object, ...], root: int, assumed: list[z3.BoolRef]
-    ) -> z3.ModelRef | Unsat | Unknown:
-        """A large part of the world alone, in a solver kept for it: asked again under
-        other assumptions (a proof removes reports one by one), it is not asserted
-        again, and only the formulas it gained since are added."""
-        formulas = self.world.formulas.get(root, [])
-        sub, done = self.part_solvers.get(root, (None, 0))
-        if sub is None:
-            sub = self._new_subsolver()
-        ref = self.ctx.ref()
-        for f in formulas[done:]:
-            z3core.Z3_solver_assert(ref, sub.solver, f.as_ast())
-        self.part_solvers[root] = (sub, len(formulas))
-        got = self._ask_part(sub, assumed)
-        if isinstance(got, z3.ModelRef):
-            self.solved[key] = got
         return got
 
     def _solve_question_part(
