@@ -1,0 +1,167 @@
+"""Stage 4: what the ranges of a counter's changes decide without the solver.
+
+When every reported event that may change a counter happened, the counter stays
+within the bounds that the latest increases and earliest decreases (and the
+reverse) allow; where those bounds settle a maintained condition, the solver
+never searches the orders of the events. Where they say it may break, they also
+point to a candidate world in which it does, tried before the full question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import z3
+
+from checker.compile import sym
+from checker.compile.statekey import Always, Change
+from checker.compile.sym import Bool, Time
+
+if TYPE_CHECKING:
+    from checker.compile.timeline import Timelines
+
+
+def counter_bounds(tls: Timelines, a: Always) -> None:
+    """What the ranges of times and amounts alone decide, as a rule of every world:
+    when every reported event that may change the counter happened, the counter
+    stays within the bounds that the latest increases and earliest decreases (and
+    the reverse) allow. Where those bounds keep the condition throughout the
+    window, or break it at a minute surely inside it, `a` is settled without the
+    solver searching orders of events (SPEC §4.1: the world is any order)."""
+    tl, cond = a.tl, a.cond
+    base = tl.initial
+    if not isinstance(base, int):
+        return
+    present: list[Bool] = []
+    ups: list[tuple[int, float]] = []  # (minute, change of the upper bound from then on)
+    downs: list[tuple[int, float]] = []
+    for c in tl.changes:
+        lo, hi = c.delta_range
+        if lo is None or hi is None:
+            return
+        sure = c.sure and not c.slot.phantom
+        if not c.slot.phantom:
+            present.append(c.slot.exists)
+        t_lo, t_hi = c.slot.t.lo, c.slot.t.hi
+        ups.append((t_lo, max(0.0, hi)))
+        downs.append((t_lo, min(0.0, lo)))
+        if sure:  # by its latest minute it has surely happened
+            ups.append((t_hi, hi - max(0.0, hi)))
+            downs.append((t_hi, lo - min(0.0, lo)))
+    if tls.beyond is not None and tls.beyond.lit is not None:
+        present.append(sym.Not(tls.beyond.lit))  # unreported events beyond: unbounded
+    first, last = a.start.lo, a.end.hi
+    top = _peak(base, ups, first, last, max)
+    bottom = _peak(base, downs, first, last, min)
+    keeps = (cond.max is None or top <= cond.max) and (cond.min is None or bottom >= cond.min)
+    if keeps:
+        tls.add_world(sym.Implies(sym.And(*present), a.lit), [])
+        if all(isinstance(x, z3.BoolRef) for x in present):
+            a.settled = [x for x in present if isinstance(x, z3.BoolRef)]
+        return
+    inner_first, inner_last = a.start.hi, a.end.lo
+    if inner_first > inner_last:
+        return
+    low_top = _peak(base, ups, inner_first, inner_last, min)
+    high_bottom = _peak(base, downs, inner_first, inner_last, max)
+    if (cond.max is not None and high_bottom > cond.max) or (
+        cond.min is not None and low_top < cond.min
+    ):
+        tls.add_world(sym.Implies(sym.And(*present), sym.Not(a.lit)), [])
+
+
+def breach_candidate(tls: Timelines, a: Always, tau: Time) -> list[z3.BoolRef]:
+    """A world in which the counter leaves its bounds, if the bounds say one may:
+    at the minute where the upper bound peaks above the maximum, every change that
+    can only raise the counter at its earliest minute and every one that can only
+    lower it at its latest (the reverse for a minimum). With thousands of changes in
+    uncertain order, the solver's own search for such a world can take minutes;
+    checking one takes a fraction of a second. Only a hint: `Session.check` asks
+    the question in full when this world is not one of the scenario's."""
+    tl, cond = a.tl, a.cond
+    if (
+        not isinstance(tl.initial, int)
+        or isinstance(tau.e, int)
+        or len(tl.changes) < tls.hints_from
+        or any(c.delta_range[0] is None or c.delta_range[1] is None for c in tl.changes)
+    ):
+        return []
+    first, last = max(a.start.lo, tau.lo), min(a.end.hi, tau.hi)
+    for sign, bound in ((1, cond.max), (-1, cond.min)):
+        if bound is None:
+            continue
+        steps: list[tuple[int, float]] = []
+        for c in tl.changes:
+            _, up = _toward(c, sign)
+            steps.append((c.slot.t.lo, max(0.0, up)))
+            if c.sure and not c.slot.phantom:
+                steps.append((c.slot.t.hi, up - max(0.0, up)))
+        value, minute = _peak_at(sign * tl.initial, steps, first, last)
+        if value <= sign * bound:
+            continue
+        hint = [sym.int_eq(tau.e, minute)]
+        for c in tl.changes:
+            t = c.slot.t
+            if isinstance(t.e, int) or c.slot.phantom:
+                continue
+            least, most = _toward(c, sign)
+            if least >= 0:  # only ever breaks it: as early as it may be
+                hint.append(sym.int_eq(t.e, t.lo if t.lo <= minute else t.hi))
+            elif most <= 0:  # only ever helps: as late as it may be
+                hint.append(sym.int_eq(t.e, t.hi))
+        return [h for h in hint if isinstance(h, z3.BoolRef)]
+    return []
+
+
+def _peak(
+    base: int,
+    steps: list[tuple[int, float]],
+    first: int,
+    last: int,
+    pick: Callable[[float, float], float],
+) -> float:
+    """The greatest (or least, with `pick`) value over [first, last] of the step function
+    `base` + the sum of the steps that start at or before the minute."""
+    steps = sorted(steps)
+    value = float(base)
+    i = 0
+    while i < len(steps) and steps[i][0] <= first:
+        value += steps[i][1]
+        i += 1
+    best = value
+    while i < len(steps) and steps[i][0] <= last:
+        minute = steps[i][0]
+        while i < len(steps) and steps[i][0] == minute:
+            value += steps[i][1]
+            i += 1
+        best = pick(best, value)
+    return best
+
+
+def _toward(c: Change, sign: int) -> tuple[float, float]:
+    """The range of a change's delta in the direction that breaks a maximum (sign 1)
+    or a minimum (sign -1)."""
+    lo, hi = c.delta_range
+    assert lo is not None and hi is not None
+    return (lo, hi) if sign > 0 else (-hi, -lo)
+
+
+def _peak_at(base: int, steps: list[tuple[int, float]], first: int, last: int) -> tuple[float, int]:
+    """The greatest value over [first, last] of the step function `base` + the sum of
+    the steps that start at or before the minute, and the first minute it is reached."""
+    steps = sorted(steps)
+    value = float(base)
+    i = 0
+    while i < len(steps) and steps[i][0] <= first:
+        value += steps[i][1]
+        i += 1
+    best, at = value, first
+    while i < len(steps) and steps[i][0] <= last:
+        minute = steps[i][0]
+        while i < len(steps) and steps[i][0] == minute:
+            value += steps[i][1]
+            i += 1
+        if value > best:
+            best, at = value, minute
+    return best, at
