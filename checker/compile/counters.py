@@ -10,36 +10,34 @@ point to a candidate world in which it does, tried before the full question.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import z3
 
 from checker.compile import sym
+from checker.compile.openworld import Beyond
 from checker.compile.statekey import Always, Change
 from checker.compile.sym import Bool, Time
 
-if TYPE_CHECKING:
-    from checker.compile.timeline import Timelines
 
-
-def counter_bounds(tls: Timelines, a: Always) -> None:
+def counter_bounds(a: Always, beyond: Beyond | None) -> Bool | None:
     """What the ranges of times and amounts alone decide, as a rule of every world:
     when every reported event that may change the counter happened, the counter
     stays within the bounds that the latest increases and earliest decreases (and
     the reverse) allow. Where those bounds keep the condition throughout the
     window, or break it at a minute surely inside it, `a` is settled without the
-    solver searching orders of events (SPEC §4.1: the world is any order)."""
+    solver searching orders of events (SPEC §4.1: the world is any order). Returns
+    that rule of every world, if any (`beyond`: unreported events may change it)."""
     tl, cond = a.tl, a.cond
     base = tl.initial
     if not isinstance(base, int):
-        return
+        return None
     present: list[Bool] = []
     ups: list[tuple[int, float]] = []  # (minute, change of the upper bound from then on)
     downs: list[tuple[int, float]] = []
     for c in tl.changes:
         lo, hi = c.delta_range
         if lo is None or hi is None:
-            return
+            return None
         sure = c.sure and not c.slot.phantom
         if not c.slot.phantom:
             present.append(c.slot.exists)
@@ -49,41 +47,42 @@ def counter_bounds(tls: Timelines, a: Always) -> None:
         if sure:  # by its latest minute it has surely happened
             ups.append((t_hi, hi - max(0.0, hi)))
             downs.append((t_hi, lo - min(0.0, lo)))
-    if tls.beyond is not None and tls.beyond.lit is not None:
-        present.append(sym.Not(tls.beyond.lit))  # unreported events beyond: unbounded
+    if beyond is not None and beyond.lit is not None:
+        present.append(sym.Not(beyond.lit))  # unreported events beyond: unbounded
     first, last = a.start.lo, a.end.hi
     top = _peak(base, ups, first, last, max)
     bottom = _peak(base, downs, first, last, min)
     keeps = (cond.max is None or top <= cond.max) and (cond.min is None or bottom >= cond.min)
     if keeps:
-        tls.add_world(sym.Implies(sym.And(*present), a.lit), [])
         if all(isinstance(x, z3.BoolRef) for x in present):
             a.settled = [x for x in present if isinstance(x, z3.BoolRef)]
-        return
+        return sym.Implies(sym.And(*present), a.lit)
     inner_first, inner_last = a.start.hi, a.end.lo
     if inner_first > inner_last:
-        return
+        return None
     low_top = _peak(base, ups, inner_first, inner_last, min)
     high_bottom = _peak(base, downs, inner_first, inner_last, max)
     if (cond.max is not None and high_bottom > cond.max) or (
         cond.min is not None and low_top < cond.min
     ):
-        tls.add_world(sym.Implies(sym.And(*present), sym.Not(a.lit)), [])
+        return sym.Implies(sym.And(*present), sym.Not(a.lit))
+    return None
 
 
-def breach_candidate(tls: Timelines, a: Always, tau: Time) -> list[z3.BoolRef]:
+def breach_candidate(a: Always, tau: Time, from_changes: int) -> list[z3.BoolRef]:
     """A world in which the counter leaves its bounds, if the bounds say one may:
     at the minute where the upper bound peaks above the maximum, every change that
     can only raise the counter at its earliest minute and every one that can only
     lower it at its latest (the reverse for a minimum). With thousands of changes in
     uncertain order, the solver's own search for such a world can take minutes;
     checking one takes a fraction of a second. Only a hint: `Session.check` asks
-    the question in full when this world is not one of the scenario's."""
+    the question in full when this world is not one of the scenario's. Offered for
+    counters of at least `from_changes` changes."""
     tl, cond = a.tl, a.cond
     if (
         not isinstance(tl.initial, int)
         or isinstance(tau.e, int)
-        or len(tl.changes) < tls.hints_from
+        or len(tl.changes) < from_changes
         or any(c.delta_range[0] is None or c.delta_range[1] is None for c in tl.changes)
     ):
         return []

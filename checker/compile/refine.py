@@ -11,20 +11,36 @@ so every satisfiable answer is a real world.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import z3
 
 from checker.compile import sym
 from checker.compile.concrete import Concrete, ModelEval, holds_value
-from checker.compile.statekey import Always, Timeline
-from checker.compile.sym import Cat
-
-if TYPE_CHECKING:
-    from checker.compile.timeline import Timelines
+from checker.compile.statekey import Always, Defined, Timeline
+from checker.compile.sym import Bool, Cat
 
 
-def pending(tls: Timelines, active: set[int], assumed: set[int]) -> bool:
+class Rules(Protocol):
+    """What the refinement needs of the timelines (checker/compile/timeline.py)."""
+
+    timelines: dict[tuple[str, tuple[str, ...]], Timeline]
+    always_atoms: list[Always]
+    tick: Callable[[], None]
+
+    @property
+    def open(self) -> bool: ...
+
+    def add_world(self, formula: Bool, deps: list[Defined]) -> None: ...
+
+    def collecting(self) -> AbstractContextManager[list[Defined]]: ...
+
+    def assert_in_gates(self, gates: set[int], deps: list[Defined], formula: Bool) -> None: ...
+
+
+def pending(tls: Rules, active: set[int], assumed: set[int]) -> bool:
     """Whether some rule in play may still be broken by a candidate world, when the
     gates `active` are on and the literals (Python ids) `assumed` are true."""
     if any(tl.was_pending or tl.distinct_pending for tl in tls.timelines.values()):
@@ -38,7 +54,7 @@ def pending(tls: Timelines, active: set[int], assumed: set[int]) -> bool:
     return False
 
 
-def refine(tls: Timelines, model: z3.ModelRef, active: set[int]) -> int:
+def refine(tls: Rules, model: z3.ModelRef, active: set[int]) -> int:
     """Assert the instances of universals that the candidate world `model` breaks;
     the number asserted (0: the model is a world of SPEC §4.1 for every rule in play)."""
     ev = ModelEval(model)
@@ -93,15 +109,13 @@ def refine(tls: Timelines, model: z3.ModelRef, active: set[int]) -> int:
             atom.pending.remove(c)
             with tls.collecting() as deps:
                 f = atom.tl.always_instance(atom, c)
-            for gate in sorted(atom.gates):
-                tls.define(gate, tls._gate_lits[gate], deps)
-                tls._assert_under(gate, tls._gate_lits[gate], f)
+            tls.assert_in_gates(atom.gates, deps, f)
             added += 1
     return added
 
 
 def _refine_points(
-    tls: Timelines, atom: Always, ev: ModelEval, active: set[int], start: int, end: int
+    tls: Rules, atom: Always, ev: ModelEval, active: set[int], start: int, end: int
 ) -> int:
     """Open world: the condition at every minute some query asks about, where values
     beyond the explicit events are free of one another."""
@@ -119,8 +133,6 @@ def _refine_points(
             sym.And(atom.lit, sym.t_le(atom.start, q.at), sym.t_le(q.at, atom.end)),
             atom.tl.test(atom.cond, q.value),
         )
-        for gate in sorted(atom.gates):
-            tls.define(gate, tls._gate_lits[gate], [q])
-            tls._assert_under(gate, tls._gate_lits[gate], f)
+        tls.assert_in_gates(atom.gates, [q], f)
         added += 1
     return added

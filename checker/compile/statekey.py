@@ -13,19 +13,40 @@ prefix"). Linear in the overlapping changes, never pairwise among them.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import z3
 
 from checker.compile import sym
 from checker.compile.openworld import Beyond, EventClass, setter_class
 from checker.compile.sym import Arith, Bool, Cat, Time
-from checker.compile.world import Slot
+from checker.compile.world import Slot, World
 from checker.ir import StateCond, StateDef
 
-if TYPE_CHECKING:
-    from checker.compile.timeline import Timelines
+
+class Owner(Protocol):
+    """What a timeline needs of the registry that makes it (checker/compile/timeline.py):
+    fresh names, the deadline's tick, where definitions go, and the terms' tests."""
+
+    world: World
+    beyond: Beyond | None
+    tick: Callable[[], None]
+
+    def fresh(self) -> int: ...
+
+    def define(self, gate: int, lit: z3.BoolRef | None, deps: list[Defined]) -> None: ...
+
+    def used(self, d: Defined) -> None: ...
+
+    def kinds_of(self, kinds: dict[str, str]) -> set[str]: ...
+
+    def ns(self, sdef: StateDef) -> str: ...
+
+    def matches(self, value: Cat, target: Cat, sdef: StateDef) -> Bool: ...
+
+    def matches_code(self, value: int, target: int, sdef: StateDef) -> bool: ...
 
 
 class Defined:
@@ -111,7 +132,7 @@ class Timeline:
     """
 
     def __init__(
-        self, owner: Timelines, sdef: StateDef, key: tuple[str, ...], initial: Cat | Arith
+        self, owner: Owner, sdef: StateDef, key: tuple[str, ...], initial: Cat | Arith
     ) -> None:
         self.owner = owner
         self.world = owner.world

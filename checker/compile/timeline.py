@@ -353,10 +353,18 @@ class Timelines:
         return lit
 
     def _counter_bounds(self, a: Always) -> None:
-        counter_bounds(self, a)
+        rule = counter_bounds(a, self.beyond)
+        if rule is not None:
+            self.add_world(rule, [])
 
     def _breach_candidate(self, a: Always, tau: Time) -> list[z3.BoolRef]:
-        return breach_candidate(self, a, tau)
+        return breach_candidate(a, tau, self.hints_from)
+
+    def assert_in_gates(self, gates: set[int], deps: list[Defined], formula: Bool) -> None:
+        """Assert `formula`, and the definitions of `deps`, under each of these gates."""
+        for gate in sorted(gates):
+            self.define(gate, self._gate_lits[gate], deps)
+            self._assert_under(gate, self._gate_lits[gate], formula)
 
     def hints(self, active: set[int]) -> list[z3.BoolRef]:
         """The candidate world for the questions behind these gates (see
