@@ -269,8 +269,8 @@ def explain_provision(
     list[Diagnostic],
 ]:
     """((scenario result, the provision's result, reports fulfilling it), diagnostics)."""
-    from checker.explain import fulfilled_by
     from checker.judge import Judge
+    from checker.judge.proofs import fulfilled_by
 
     p = Path(path)
     diags = Diagnostics()

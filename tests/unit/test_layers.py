@@ -14,13 +14,13 @@ LAYER = {
     "load": 2, "discover": 2,
     "ir": 3, "resolve": 3, "timeutil": 3, "durations": 3, "datasets": 3, "describe": 3,
     "answers": 4, "partition": 4, "solver": 4, "compile": 4,
-    "judge": 5, "lint": 5, "explain": 5, "results": 5,
+    "judge": 5, "lint": 5, "results": 5,
     "report": 6,
     "config": 7, "api": 7, "onefile": 7, "pool": 7, "outputs": 7, "ingest": 7,
     "cli": 8, "__main__": 8,
 }  # fmt: skip
-# judge/lint/explain build question literals and read models; what they return holds no z3 objects
-Z3_ALLOWED = {"answers", "partition", "solver", "compile", "judge", "lint", "explain"}
+# judge/lint build question literals and read models; what they return holds no z3 objects
+Z3_ALLOWED = {"answers", "partition", "solver", "compile", "judge", "lint"}
 
 
 def _modules() -> list[Path]:
@@ -75,3 +75,26 @@ def test_every_module_opens_with_a_docstring() -> None:
         if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text())) is None
     ]
     assert not missing, missing
+
+
+# The judge's own stages, in the order they may import each other: each module imports
+# only those listed before it, so `run` (the order of questions) sits on top and no two
+# of them import each other.
+JUDGE_ORDER = [
+    "options", "asker", "verdicts", "proofs", "responsibility", "deciding", "worlds",
+    "readings", "blank", "run", "__init__",
+]  # fmt: skip
+
+
+def test_the_judge_stages_import_only_earlier_ones() -> None:
+    folder = PACKAGE / "judge"
+    assert {p.stem for p in folder.glob("*.py")} <= set(JUDGE_ORDER)
+    wrong = []
+    for path in sorted(folder.glob("*.py")):
+        mine = JUDGE_ORDER.index(path.stem)
+        for name in _imports(path):
+            if name.startswith("checker.judge."):
+                target = name.split(".")[2]
+                if JUDGE_ORDER.index(target) >= mine:
+                    wrong.append(f"judge/{path.name} imports {name}")
+    assert not wrong, wrong

@@ -18,11 +18,11 @@ from checker.answers import Sat
 from checker.compile import sym
 from checker.compile.sym import Cat, Num
 from checker.compile.world import Slot
-from checker.judge import Judge
+from checker.judge.asker import Asker
 from checker.results import Because, Fact, OpenExplanation
 
 
-def _values(judge: Judge, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
+def _values(judge: Asker, slot: Slot, model: z3.ModelRef) -> dict[str, str]:
     """A slot's attributes in a model, as text (only what can vary)."""
     w = judge.world
     out: dict[str, str] = {}
@@ -63,7 +63,7 @@ def _name(value: str) -> str:
     return "someone/somewhere else" if value == "*other*" else value
 
 
-def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> object:
+def _pin(judge: Asker, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> object:
     """A formula fixing the slot's uncertain attributes to their values in `model`."""
     parts: list[object] = [
         sym.Eq(
@@ -81,7 +81,7 @@ def _pin(judge: Judge, slot: Slot, values: dict[str, str], model: z3.ModelRef) -
     return sym.And(*parts)
 
 
-def explain_open(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
+def explain_open(judge: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
     keep_q = judge.question(pid, "keep")
     breach_q = judge.question(pid, "breach")
     if isinstance(keep_q, bool) or isinstance(breach_q, bool):
@@ -128,14 +128,3 @@ def _varies(s: Slot) -> bool:
         or any(len(v.dom) > 1 for v in (s.kind, s.actor, s.place))
         or any(not isinstance(v.e, int | float) for v in s.fields.values())
     )
-
-
-def fulfilled_by(judge: Judge, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
-    """For a complied require/achieve: a minimal set of reports that forces its fulfilment."""
-    if judge.compiled_by_id[pid].fulfilled is None:
-        return ()
-    q = judge.question(pid, "unfulfilled")
-    if isinstance(q, bool):
-        return ()
-    core, _ = judge.minimal([q], list(lits), absent_false=judge.sc.world == "closed")
-    return tuple(judge._because(core))

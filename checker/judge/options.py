@@ -1,0 +1,51 @@
+"""Stage 5: the judge's options and limits, and the give-up of an open-world question the
+two encodings cannot settle. Nothing here asks the solver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.answers import GaveUp
+from checker.compile.timeline import EAGER_INSTANCES, HINT_FROM
+from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT
+
+MAX_READINGS = 8
+PARTITION_FROM = 1000  # reports; below it one solver call per question is quicker
+MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the solver
+MAX_CONFLICTS = 8
+
+
+@dataclass
+class Options:
+    timeout: float | None = 60.0  # seconds of wall-clock time per scenario, everything included
+    rlimit: int | None = DEFAULT_RLIMIT
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
+    core_budget: int = 400  # solver calls per minimal explanation (deterministic)
+    explain: bool = False  # explain `open` verdicts with two worlds (SPEC §4.3)
+    # rules of at most this many instances are asserted up front, the rest on demand;
+    # the answers never depend on it (tests run with 0: everything on demand)
+    eager_instances: int = EAGER_INSTANCES
+    bounds: bool = True  # settle counter conditions from the ranges alone where they can
+    # a maintained counter with this many changes offers a candidate world in which it
+    # is broken, tried before the full question (tests run with 0: always)
+    hints_from: int = HINT_FROM
+    # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
+    # parts, each question is answered part by part (independent unknowns in separate
+    # solver calls); "always" and "never" force it. The answers never depend on it.
+    partition: str = "auto"
+
+
+UNDECIDED = (
+    "open world: whether it holds could depend on more unreported events than are "
+    "modelled one by one"
+)
+
+
+class Undecided(GaveUp):
+    """An open-world question that neither the explicit unreported events decide (they
+    allow no world) nor the over-approximation refutes (it allows one)."""
+
+    def __init__(self) -> None:
+        super().__init__(UNDECIDED)

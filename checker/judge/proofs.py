@@ -1,0 +1,105 @@
+"""Stage 5: minimal sets of reports that force an answer (SPEC §4.3).
+
+A proof of a breach, of a waiver or of a fulfilment is a minimal core over report
+literals: removing any one report lets some compatible world answer otherwise. In a
+closed world a report left out of a core counts as false (its event did not happen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import z3
+
+from checker.ir import Provision
+from checker.judge.asker import Asker
+from checker.results import Because
+
+
+def proof(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[list[z3.BoolRef], bool]:
+    """A set of reports that forces the breach, and whether it is known to be minimal
+    (False: the solver-call budget ran out before it was shrunk all the way)."""
+    q = asker.question(pid, "keep")
+    if q is False:
+        return [], True
+    fixed = [] if q is True else [q]
+    single = single_proof(asker, pid, fixed, lits)
+    if single is not None:
+        return single, True
+    return asker.minimal(fixed, list(lits), absent_false=asker.sc.world == "closed")
+
+
+def waiver(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+    """A minimal set of reports under which the provision's `if` fails."""
+    q = asker.question(pid, "applies")
+    if isinstance(q, bool):
+        return []
+    core, _ = asker.minimal([q], list(lits), absent_false=asker.sc.world == "closed")
+    return core
+
+
+def single_proof(
+    asker: Asker, pid: str, fixed: list[z3.BoolRef], lits: Sequence[z3.BoolRef]
+) -> list[z3.BoolRef] | None:
+    """The earliest report that alone forces the breach of a forbid/each provision
+    (None: none does, or another form).
+
+    A report alone forces it only if its own event is a culprit, so only the
+    culprits' reports are tried, in report order; with no report at all not
+    forcing it, a single one is a minimal proof, and the earliest such is the
+    canonical one (docs/semantics.md)."""
+    c = asker.compiled_by_id[pid]
+    if c.provision.form not in ("forbid", "each"):
+        return None
+    closed = asker.sc.world == "closed"
+    order = {lit.get_id(): i for i, lit in enumerate(lits)}
+    suspects = sorted(
+        {
+            asker.world.lits[r.id].get_id()
+            for slot, _ in c.culprits()
+            for r in slot.reports
+            if asker.world.lits[r.id].get_id() in order
+        },
+        key=order.__getitem__,
+    )
+    if not suspects:
+        return None
+    by_id = {lit.get_id(): lit for lit in lits}
+
+    def forced(chosen: list[z3.BoolRef]) -> bool:
+        rest = (
+            [asker.session.negation(x) for x in lits if all(x is not y for y in chosen)]
+            if closed
+            else []
+        )
+        return not asker.session.sat(asker.over([*fixed, *chosen, *rest]))
+
+    if forced([]):
+        return []
+    for k in suspects[: asker.opts.core_budget]:
+        if forced([by_id[k]]):
+            return [by_id[k]]
+    return None
+
+
+def fulfilled_by(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
+    """For a complied require/achieve: a minimal set of reports that forces its fulfilment."""
+    if asker.compiled_by_id[pid].fulfilled is None:
+        return ()
+    q = asker.question(pid, "unfulfilled")
+    if isinstance(q, bool):
+        return ()
+    core, _ = asker.minimal([q], list(lits), absent_false=asker.sc.world == "closed")
+    return tuple(asker.because(core))
+
+
+def unprompted_note(p: Provision, world: str) -> str:
+    """Why a breach needs no report at all."""
+    closed = world == "closed"
+    if p.form == "require":
+        return "nothing reported fulfils it" + (" (closed world)" if closed else "")
+    if p.form == "achieve":
+        return "the initial state stands" + (
+            " (closed world: no reported event changes it in time)" if closed else ""
+        )
+    return "forced by the terms alone"
