@@ -270,7 +270,6 @@ def explain_provision(
 ]:
     """((scenario result, the provision's result, reports fulfilling it), diagnostics)."""
     from checker.judge import Judge
-    from checker.judge.proofs import fulfilled_by
 
     p = Path(path)
     diags = Diagnostics()
@@ -293,10 +292,8 @@ def explain_provision(
     judge.session.close()
     compare_expectations(result, scenario)
     mine = next(x for x in result.provisions if x.id == pid)
-    extra: tuple[Because, ...] = ()
-    if mine.verdict == "complied" and mine.form in ("require", "achieve"):
-        with judge.scope():
-            extra = fulfilled_by(judge, pid, judge.report_lits)
+    # the reports fulfilling a complied require/achieve are its proof (`because`)
+    extra = mine.because if mine.verdict == "complied" else ()
     provision = scenario.terms.provision(pid)
     # notes on the terms are for `checker lint` and `checker provisions`
     return (result, mine, extra, provision), [

@@ -19,6 +19,18 @@ class Because:
     line: int
     column: int
     source: str | None = None
+    # what the report decides, against the provision: "2020-12-02 is 1 day after the
+    # deadline 2020-12-01T23:59+03:00" (only for the deciding reports of a verdict)
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Possible:
+    """A party that is responsible for a breach in some compatible world but not in all,
+    with the report whose event makes it possible (e.g. one with an unknown actor)."""
+
+    party: str
+    report: Because
 
 
 @dataclass(frozen=True)
@@ -48,11 +60,17 @@ class ProvisionResult:
     binding: bool
     text: str
     window: str = ""
-    responsible: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()  # certain: in every compatible world that breaches it
+    possibly_responsible: tuple[Possible, ...] = ()
     amended_by: tuple[str, ...] = ()
     interpreted_by: str | None = None
+    # violated: a minimal set of reports forcing the breach; complied require/achieve: one
+    # fulfilling it; waived: one making its condition fail
     because: tuple[Because, ...] = ()
-    note: str | None = None  # e.g. "no report needed: the closed world and the initial state"
+    # beyond `because`: the reports that decide it, each with its `detail` (late ones, the
+    # last change of the state, the change that broke a `maintain`)
+    deciding: tuple[Because, ...] = ()
+    note: str | None = None  # why no report can be named, or what else a reader must know
     span: Span | None = None
     explanation: OpenExplanation | None = None
     by_reading: tuple[

@@ -31,7 +31,7 @@ def run_explain(
     from checker.api import explain_provision
     from checker.outputs import write_stdout
     from checker.report import render_diagnostics
-    from checker.report.text import render_reasoning
+    from checker.report.reasoning import render_reasoning
 
     outcome, diags = explain_provision(
         scenario, provision, as_of=as_of, interpretation=interpretation

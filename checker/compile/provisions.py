@@ -36,6 +36,7 @@ class Compiled:
     culprits: Callable[[], list[tuple[Slot, Bool]]] = _no_culprits
     deps: list[Defined] = field(default_factory=list)  # what its formulas use
     applies: Bool = True  # its `if` holds (where not: waived, so kept and fulfilled)
+    span: Span | None = None  # its window, for explanations (which reports fall outside)
 
 
 @dataclass
@@ -217,6 +218,7 @@ class ProvisionCompiler:
             span = self.window(p)
             compiled: Compiled = getattr(self, "_" + p.form)(p, span)
         compiled.deps = deps
+        compiled.span = span
         return compiled
 
     def _in_window(self, s: Slot, span: Span) -> Bool:

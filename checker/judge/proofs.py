@@ -93,8 +93,24 @@ def fulfilled_by(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Be
     return tuple(asker.because(core))
 
 
+def fulfilled_note(p: Provision) -> str:
+    """Why a complied require/achieve names no fulfilling report: it is fulfilled with
+    every report left out (in a closed world: with none of their events)."""
+    if p.form == "achieve":
+        return "no report needed: the initial state already fulfils it"
+    return "no report needed to fulfil it"
+
+
+def kept_note(p: Provision, world: str) -> str:
+    """Why a complied forbid/each/maintain names no report: nothing breaches it."""
+    what = "breaks its condition" if p.form == "maintain" else "breaches it"
+    if world == "closed":
+        return f"no reported event {what} (closed world)"
+    return f"no reported event {what}, and no unreported one can"
+
+
 def unprompted_note(p: Provision, world: str) -> str:
-    """Why a breach needs no report at all."""
+    """Why a breach needs no report at all (forms without their own note in `deciding`)."""
     closed = world == "closed"
     if p.form == "require":
         return "nothing reported fulfils it" + (" (closed world)" if closed else "")

@@ -1,8 +1,11 @@
 """Stage 5: who is responsible for a breach (SPEC §4.3).
 
 A provision's `responsible` is either fixed by the terms or, for `responsible: actor`,
-the parties of the actors whose events breach it in some compatible world. An actor
-counts for the nearest party among its `part_of` ancestors.
+found from the actors whose reported events breach it. An actor counts for the nearest
+party among its `part_of` ancestors. A party is *responsible* when in every compatible
+world that breaches the provision one of its events is among the culprits (certain);
+*possibly responsible* when that holds in some breaching world but not all, named with
+the first report (in the order written) whose event makes it possible.
 """
 
 from __future__ import annotations
@@ -13,36 +16,89 @@ import z3
 
 from checker.compile import sym
 from checker.compile.provisions import Compiled
+from checker.compile.sym import Bool
+from checker.compile.timeline import Defined
+from checker.compile.world import Slot
 from checker.ir import OTHER, Scenario
-from checker.judge.asker import Asker
+from checker.judge.asker import Asker, because_of
+from checker.results import Possible
 
 
-def responsible(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef]) -> tuple[str, ...]:
+def responsible(
+    asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef]
+) -> tuple[tuple[str, ...], tuple[Possible, ...]]:
+    """(the parties responsible in every breaching world, the others possible in some)."""
     p = c.provision
     if p.responsible != ("actor",):
-        return p.responsible
+        return p.responsible, ()
     index = asker.world.index
     by_party: dict[str, set[int]] = {}
     # the proof is made of reports: unreported (phantom) events could breach too,
     # but no world needs them to, so they name no one
     with asker.states.collecting() as deps:
-        culprits = [(s, cond) for s, cond in c.culprits() if not s.phantom]
+        culprits = [(s, cond) for s, cond in c.culprits() if _believed(asker, s, lits)]
+    culprits.sort(key=lambda sc: sc[0].order)
     for slot, _ in culprits:
         for code in sorted(slot.actor.dom):
             by_party.setdefault(party_of(asker.sc, index.name("actor", code)), set()).add(code)
-    found = []
+    breach = asker.question(p.id, "breach")
+    uses = [*c.deps, *deps]
+    certain: list[str] = []
+    possible: list[Possible] = []
     for party in sorted(by_party):
         codes = frozenset(by_party[party])
-        blamed = sym.Or(*(sym.And(cond, sym.cat_in(s.actor, codes)) for s, cond in culprits))
-        if blamed is False:
+        mine = [(s, sym.And(cond, sym.cat_in(s.actor, codes))) for s, cond in culprits]
+        mine = [(s, f) for s, f in mine if f is not False]
+        if not mine:
             continue
-        if blamed is True:
-            found.append(party)
+        blamed = sym.Or(*(f for _, f in mine))
+        if blamed is True or _always(asker, p.id, party, lits, breach, blamed, uses):
+            certain.append(party)
             continue
-        q = asker.gate(f"blame:{p.id}:{party}", blamed, [*c.deps, *deps])
-        if asker.sat([*lits, q]):
-            found.append(party)
-    return tuple(found)
+        q = asker.gate(f"blame:{p.id}:{party}", blamed, uses)
+        if not asker.sat([*lits, q]):
+            continue
+        possible.append(Possible(party, because_of(_first(asker, lits, mine, uses).reports[0])))
+    return tuple(certain), tuple(possible)
+
+
+def _always(
+    asker: Asker,
+    pid: str,
+    party: str,
+    lits: Sequence[z3.BoolRef],
+    breach: z3.BoolRef | bool,
+    blamed: Bool,
+    uses: list[Defined],
+) -> bool:
+    """No compatible world breaches the provision without an event of the party among
+    the culprits. Asked of the over-approximation of an open world (any unreported
+    events at all), so that a party is called certain only where that is proven."""
+    if breach is False:
+        return False
+    q = asker.gate(f"unblamed:{pid}:{party}", sym.Not(blamed), uses)
+    fixed = [*lits, q] if breach is True else [*lits, breach, q]
+    return not asker.session.sat(asker.over(fixed))
+
+
+def _believed(asker: Asker, slot: Slot, lits: Sequence[z3.BoolRef]) -> bool:
+    """A reported event whose report is believed (all are, but in a reading)."""
+    ids = {x.get_id() for x in lits}
+    return not slot.phantom and any(asker.world.lits[r.id].get_id() in ids for r in slot.reports)
+
+
+def _first(
+    asker: Asker, lits: Sequence[z3.BoolRef], mine: list[tuple[Slot, Bool]], uses: list[Defined]
+) -> Slot:
+    """The first reported event that is a culprit of the party in a world of the explicit
+    events (else the first that may be one at all)."""
+    for slot, f in mine:
+        if f is True:
+            return slot
+        q = asker.gate(f"blame:{slot.name}", f, uses)
+        if asker.session.sat(asker.real([*lits, q])):
+            return slot
+    return mine[0][0]
 
 
 def party_of(sc: Scenario, actor: str) -> str:

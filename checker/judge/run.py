@@ -21,13 +21,21 @@ from checker.compile.provisions import Compiled
 from checker.ir import Scenario
 from checker.judge.asker import Asker
 from checker.judge.blank import blank_result, dormant_results
+from checker.judge.deciding import Decided, broken, missed
 from checker.judge.options import Options, Undecided
-from checker.judge.proofs import proof, unprompted_note, waiver
+from checker.judge.proofs import (
+    fulfilled_by,
+    fulfilled_note,
+    kept_note,
+    proof,
+    unprompted_note,
+    waiver,
+)
 from checker.judge.readings import marco, readings
 from checker.judge.responsibility import responsible as responsible_parties
 from checker.judge.verdicts import joint, union_verdict, verdict_of
 from checker.judge.worlds import explain_open
-from checker.results import Because, ProvisionResult, Reading, ScenarioResult
+from checker.results import Because, Possible, ProvisionResult, Reading, ScenarioResult
 
 
 class Judge(Asker):
@@ -78,16 +86,24 @@ class Judge(Asker):
     def _incoherent_provisions(self, readings: list[Reading]) -> list[ProvisionResult]:
         """Per-provision verdicts of an incoherent scenario: over the worlds of its most
         trusted readings together, so that ties between equally trusted readings never
-        depend on the order the reports were written in."""
+        depend on the order the reports were written in. With one most trusted reading
+        the explanations are those under it; with several, what decides a verdict may
+        differ between them, so none is named and the note says why."""
         top = [r for r in readings if readings and r.weight == readings[0].weight]
+        single = len(top) == 1
         out = []
         for c in self.compiled:
             seen = {dict(r.provisions)[c.provision.id] for r in top}
             lits = [self.world.lits[x] for x in top[0].reports] if top else []
             with self.scope():
-                base = self._provision(c, lits, explain=False)
+                base = self._provision(c, lits, explain=single)
+            verdict = union_verdict(seen) if seen else base.verdict
+            if single:
+                out.append(base)
+                continue
+            named = verdict in ("violated", "complied")
             out.append(
-                replace(base, verdict=union_verdict(seen) if seen else base.verdict, because=())
+                replace(base, verdict=verdict, because=(), note=_tied(top) if named else base.note)
             )
         return out
 
@@ -101,16 +117,32 @@ class Judge(Asker):
         except Undecided as u:
             verdict, undecided = "unknown", u.reason
         because: tuple[Because, ...] = ()
+        decided = Decided()
         note = None
         responsible: tuple[str, ...] = ()
+        possibly: tuple[Possible, ...] = ()
         if verdict == "violated" and explain:
             core, minimal = proof(self, p.id, lits)
             because = tuple(self.because(core))
+            if p.form in ("require", "achieve"):
+                decided = missed(self, c, lits, forced=bool(core))
+            elif p.form == "maintain":
+                decided = broken(self, c, lits)
             if not minimal:
                 note = f"{len(core)} reports; not minimized further (limit of {self.opts.core_budget} solver calls)"
-            if not core:
-                note = unprompted_note(p, self.sc.world)
-            responsible = responsible_parties(self, c, lits)
+            elif not core:
+                note = decided.note or unprompted_note(p, self.sc.world)
+            elif decided.note:
+                note = decided.note
+            responsible, possibly = responsible_parties(self, c, lits)
+        elif verdict == "complied" and explain:
+            if p.form in ("require", "achieve"):
+                because = fulfilled_by(self, p.id, lits)
+                note = None if because else fulfilled_note(p)
+            else:
+                note = kept_note(p, self.sc.world)
+            if p.responsible != ("actor",):
+                responsible = p.responsible
         else:
             if verdict == "waived" and explain:
                 because = tuple(self.because(waiver(self, p.id, lits)))
@@ -131,17 +163,23 @@ class Judge(Asker):
             text=p.text,
             window=p.window_text,
             responsible=responsible,
+            possibly_responsible=possibly,
             amended_by=p.amended_by,
             interpreted_by=p.interpreted_by,
             because=because,
+            deciding=decided.reports,
             note=undecided
             or (
                 note
-                if verdict in ("violated", "waived")
+                if verdict in ("violated", "waived", "complied")
                 else (p.reason if p.form == "unformalized" else None)
             ),
             span=p.span,
         )
+
+
+def _tied(top: list[Reading]) -> str:
+    return f"the {len(top)} most trusted readings believe different reports: none is named"
 
 
 def judge(

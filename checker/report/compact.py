@@ -144,18 +144,32 @@ def _as_expected(s: ScenarioResult, verdict: str) -> str:
     return "as expected: " if s.expected.get("verdict") == verdict else "expect states no verdict: "
 
 
+def possibly_text(p: ProvisionResult) -> str:
+    """`possibly responsible: AM, RU (given `r`)`, one group per report, or ""."""
+    by_report: dict[Because, list[str]] = {}
+    for x in p.possibly_responsible:
+        by_report.setdefault(x.report, []).append(x.party)
+    groups = [f"{', '.join(parties)} (given `{b.report}`)" for b, parties in by_report.items()]
+    return "possibly responsible: " + "; ".join(groups) if groups else ""
+
+
 def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
-    if p.because:
-        first = p.because[0]
+    # located at the first report that proves it, else the first that decides it
+    named = p.because or p.deciding
+    if named:
+        first = named[0]
         file, line, col = first.file, max(first.line, 1), max(first.column, 1)
     else:
         file, line, col = s.file, 1, 1
     details = []
     if p.responsible:
         details.append("responsible: " + ", ".join(p.responsible))
+    if p.possibly_responsible:
+        details.append(possibly_text(p))
     if p.because:
         details.append("because " + ", ".join(_because(b) for b in p.because))
-    elif p.note:
+    details.extend(f"decided by `{b.report}`: {b.detail}" for b in p.deciding)
+    if p.note:
         details.append(p.note)
     if p.amended_by:
         details.append("amended by " + ", ".join(p.amended_by))
@@ -184,7 +198,7 @@ def _violated(s: ScenarioResult, p: ProvisionResult) -> Finding:
         scenario=s,
         provision=p,
         rule=p.id,
-        related=tuple(_related_provision(p)) + tuple(_related_because(b) for b in p.because[1:]),
+        related=tuple(_related_provision(p)) + tuple(_related_because(b) for b in named[1:]),
         goal=not p.binding,
     )
 

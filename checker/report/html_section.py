@@ -195,7 +195,7 @@ def _provision_row(
     row = "<tr class=miss>" if expected is not None else "<tr>"
     return (
         f"{row}<td>{ident}{verdict}<td data-c={n}>"
-        f"<td>{escape(', '.join(p.responsible))}<td>{escape(p.window)}<td>{_why(p)}"
+        f"<td>{_parties(p)}<td>{escape(p.window)}<td>{_why(p)}"
     )
 
 
@@ -204,11 +204,24 @@ def _report(b: Because) -> str:
     return f"<code>{escape(b.report)}</code> (line {b.line}){source}"
 
 
+def _parties(p: ProvisionResult) -> str:
+    """The parties responsible, then those only possibly so, each with its report."""
+    out = escape(", ".join(p.responsible))
+    if p.possibly_responsible:
+        possible = "; ".join(
+            f"{escape(x.party)} (given {_report(x.report)})" for x in p.possibly_responsible
+        )
+        out += f'<i class="exp muted">possibly: {possible}</i>'
+    return out
+
+
 def _why(p: ProvisionResult) -> str:
     parts = []
     if p.because:
-        parts.append("because " + "; ".join(_report(b) for b in p.because))
-    if p.note and p.verdict != "complied":
+        lead = "fulfilled by " if p.verdict == "complied" else "because "
+        parts.append(lead + "; ".join(_report(b) for b in p.because))
+    parts.extend(f"decided by {_report(b)}: {escape(b.detail or '')}" for b in p.deciding)
+    if p.note:
         parts.append(escape(p.note))
     if p.explanation is not None:
         parts.extend(

@@ -7,7 +7,7 @@ import platform
 from typing import Any
 
 from checker import __version__
-from checker.results import Because, RunResult, ScenarioResult
+from checker.results import Because, Possible, RunResult, ScenarioResult
 from checker.untrusted import clean
 
 SCHEMA_ID = "checker-report/1"
@@ -15,6 +15,14 @@ SCHEMA_ID = "checker-report/1"
 
 def _because(b: Because) -> dict[str, Any]:
     return {"report": b.report, "file": b.file, "line": b.line, "source": b.source}
+
+
+def _deciding(b: Because) -> dict[str, Any]:
+    return {**_because(b), "detail": b.detail}
+
+
+def _possible(x: Possible) -> dict[str, Any]:
+    return {"party": x.party, **_because(x.report)}
 
 
 def _span(span: Any) -> dict[str, Any] | None:
@@ -45,11 +53,13 @@ def scenario_json(s: ScenarioResult) -> dict[str, Any]:
                 "form": p.form,
                 "verdict": p.verdict,
                 "responsible": list(p.responsible),
+                "possibly_responsible": [_possible(x) for x in p.possibly_responsible],
                 "binding": p.binding,
                 "amended_by": list(p.amended_by),
                 "interpreted_by": p.interpreted_by,
                 "window": p.window,
                 "because": [_because(b) for b in p.because],
+                "deciding": [_deciding(b) for b in p.deciding],
                 "note": p.note,
                 "by_reading": {r: v for r, v in p.by_reading},
                 "explanation": None
@@ -158,6 +168,16 @@ _BECAUSE = {
     },
     "additionalProperties": False,
 }
+_DECIDING = {
+    **_BECAUSE,
+    "required": ["report", "file", "line", "detail"],
+    "properties": {**_BECAUSE["properties"], "detail": {"type": "string"}},  # type: ignore[dict-item]
+}
+_POSSIBLE = {
+    **_BECAUSE,
+    "required": ["party", "report", "file", "line"],
+    "properties": {"party": {"type": "string"}, **_BECAUSE["properties"]},  # type: ignore[dict-item]
+}
 
 
 def report_schema() -> dict[str, Any]:
@@ -190,9 +210,12 @@ def report_schema() -> dict[str, Any]:
                                     "id": {"type": "string"},
                                     "verdict": _VERDICT,
                                     "responsible": {"type": "array", "items": {"type": "string"}},
+                                    "possibly_responsible": {"type": "array", "items": _POSSIBLE},
                                     "binding": {"type": "boolean"},
                                     "amended_by": {"type": "array", "items": {"type": "string"}},
                                     "because": {"type": "array", "items": _BECAUSE},
+                                    "deciding": {"type": "array", "items": _DECIDING},
+                                    "note": {"type": ["string", "null"]},
                                 },
                             },
                         },

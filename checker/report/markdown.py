@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.report.text import summary_line, why_unknown
-from checker.results import RunResult, ScenarioResult
+from checker.results import ProvisionResult, RunResult, ScenarioResult
 from checker.untrusted import clean
 
 HEADER = "| scenario | verdict | result | violated provisions |"
@@ -41,12 +41,22 @@ def violated_cell(s: ScenarioResult) -> str:
     for p in s.provisions:
         if p.verdict != "violated":
             continue
-        names.append(code(p.id) + ("" if p.binding else " (goal)"))
+        names.append(code(p.id) + _parties(p) + ("" if p.binding else " (goal)"))
     if s.verdict == "incoherent" and names:
         return "under the most trusted readings: " + ", ".join(names)
     if not names and s.joint is not None:
         return "jointly: " + ", ".join(code(pid) for pid in s.joint.provisions)
     return ", ".join(names) or "—"
+
+
+def _parties(p: ProvisionResult) -> str:
+    """` (responsible: AZ; possibly: AM, RU)`: who is responsible, certainly or possibly."""
+    parts = []
+    if p.responsible:
+        parts.append("responsible: " + ", ".join(p.responsible))
+    if p.possibly_responsible:
+        parts.append("possibly: " + ", ".join(x.party for x in p.possibly_responsible))
+    return f" ({cell('; '.join(parts))})" if parts else ""
 
 
 def _row(s: ScenarioResult) -> str:

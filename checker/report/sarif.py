@@ -156,6 +156,10 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         props["asOf"] = f.scenario.as_of
     if f.provision is not None and f.provision.responsible:
         props["responsible"] = list(f.provision.responsible)
+    if f.provision is not None and f.provision.possibly_responsible:
+        props["possiblyResponsible"] = [
+            {"party": x.party, "report": x.report.report} for x in f.provision.possibly_responsible
+        ]
     result["properties"] = props
     return result
 

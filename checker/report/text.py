@@ -11,7 +11,15 @@ their verdict line and unmet expectations.
 
 from __future__ import annotations
 
-from checker.results import Because, FileError, OpenExplanation, RunResult, ScenarioResult
+from checker.results import (
+    Because,
+    FileError,
+    OpenExplanation,
+    Possible,
+    ProvisionResult,
+    RunResult,
+    ScenarioResult,
+)
 from checker.untrusted import clean
 
 SHOWN = {"violated", "open", "pending", "complied", "waived", "unknown"}
@@ -19,9 +27,36 @@ SHOWN = {"violated", "open", "pending", "complied", "waived", "unknown"}
 QUIET = {"unformalized", "not-in-force"}
 
 
-def _where(b: Because) -> str:
+def report_at(b: Because) -> str:
     src = f" ({b.source})" if b.source else ""
     return f"{b.file}:{b.line} `{b.report}`{src}"
+
+
+def possibly_lines(possible: tuple[Possible, ...], indent: str) -> list[str]:
+    """The possibly responsible parties, one line per report that makes them possible."""
+    by_report: dict[Because, list[str]] = {}
+    for x in possible:
+        by_report.setdefault(x.report, []).append(x.party)
+    return [
+        f"{indent}possibly responsible: {', '.join(parties)}, given {report_at(b)}"
+        for b, parties in by_report.items()
+    ]
+
+
+def explanation_lines(p: ProvisionResult, indent: str) -> list[str]:
+    """The reports that prove or decide a provision's verdict, and why none can be named."""
+    lines: list[str] = []
+    if p.verdict == "violated":
+        lines += [f"{indent}because {report_at(b)}" for b in p.because]
+        lines += [f"{indent}decided by {report_at(b)}: {b.detail}" for b in p.deciding]
+        lines += possibly_lines(p.possibly_responsible, indent)
+    elif p.verdict == "complied":
+        lines += [f"{indent}fulfilled by {report_at(b)}" for b in p.because]
+    elif p.verdict == "waived":
+        lines += [f"{indent}its condition fails given {report_at(b)}" for b in p.because]
+    if p.note and p.verdict in ("violated", "complied", "waived", "unknown", "not-in-force"):
+        lines.append(f"{indent}{p.note}")
+    return lines
 
 
 _ANSI = {
@@ -65,6 +100,8 @@ def render_scenario(
         lines.append(f"  expected {what} {m.expected}, got {m.actual}{at}")
     if quiet:
         return lines
+    if s.verdict == "incoherent" and s.readings:
+        lines.append(f"  provision verdicts: {trusted_readings(s)}")
     width = max((len(p.id) for p in s.provisions), default=0)
     unformalized: list[str] = []
     dormant: list[str] = []
@@ -92,19 +129,8 @@ def render_scenario(
                     f"        {f.event}: {f.attribute} {f.keeping} (kept) vs {f.breaching} (breached)"
                 )
             for b in p.explanation.deciding:
-                lines.append(f"      decided by the uncertainty of {_where(b)}")
-        if p.verdict == "violated":
-            for b in p.because:
-                lines.append(f"      because {_where(b)}")
-            if p.note and not p.because:
-                lines.append(f"      {p.note}")
-        elif p.verdict == "waived":
-            for b in p.because:
-                lines.append(f"      its condition fails given {_where(b)}")
-            if p.note and not p.because:
-                lines.append(f"      {p.note}")
-        elif p.verdict in ("unknown", "not-in-force") and p.note:
-            lines.append(f"      {p.note}")
+                lines.append(f"      decided by the uncertainty of {report_at(b)}")
+        lines.extend(explanation_lines(p, "      "))
     if unformalized:
         lines.append("  not formalized (never checked): " + ", ".join(unformalized))
     if dormant:
@@ -120,18 +146,29 @@ def render_scenario(
     if s.joint is not None:
         lines.append("  no world keeps these provisions together: " + ", ".join(s.joint.provisions))
         for b in s.joint.because:
-            lines.append(f"      given {_where(b)}")
+            lines.append(f"      given {report_at(b)}")
     for i, conflict in enumerate(s.conflicts, 1):
         lines.append(f"  conflict {i}: these reports cannot all be true:")
         for b in conflict:
-            lines.append(f"      {_where(b)}")
+            lines.append(f"      {report_at(b)}")
     for i, r in enumerate(s.readings, 1):
         dropped = ", ".join(f"`{d}`" for d in r.dropped) or "nothing"
         changed = [f"{pid} {v}" for pid, v in r.provisions if v not in QUIET]
-        lines.append(f"  reading {i} (disbelieving {dropped}): {r.verdict}")
+        lines.append(f"  reading {i} (weight {r.weight:g}, disbelieving {dropped}): {r.verdict}")
         if verbose:
             lines.append("      " + "; ".join(changed))
     return lines
+
+
+def trusted_readings(s: ScenarioResult) -> str:
+    """Which readings an incoherent scenario's provision verdicts come from: those of the
+    greatest total weight, taken together (readings come sorted, most trusted first)."""
+    top = [i for i, r in enumerate(s.readings, 1) if r.weight == s.readings[0].weight]
+    weight = f"{s.readings[0].weight:g}"
+    if len(top) == 1:
+        return f"under the most trusted reading (reading 1, weight {weight})"
+    which = ", ".join(str(i) for i in top[:-1]) + f" and {top[-1]}"
+    return f"over the most trusted readings together (readings {which}, weight {weight} each)"
 
 
 def _facts(explanation: OpenExplanation, indent: str) -> list[str]:
@@ -195,62 +232,3 @@ def render_text(
 
 def _paint_error(line: str, color: bool) -> str:
     return line.replace(" ERROR ", f" {_paint('ERROR', color)} ", 1)
-
-
-_MEANING = {
-    "violated": "every world compatible with the reports breaches it",
-    "complied": "every world compatible with the reports keeps it",
-    "pending": "no compatible world breaches it, and in some it is not yet due",
-    "open": "some compatible worlds keep it and others breach it",
-    "unformalized": "it is not formalized, so it is never checked",
-    "waived": "its condition (`if`) fails in every compatible world, so it does not apply",
-    "not-in-force": "it is not part of the terms in force for this as_of and reading",
-    "unknown": "the checker could not decide it",
-}
-
-
-def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[no-untyped-def]
-    """`checker explain`: everything known about one provision in one scenario."""
-    scenario, p, fulfilled, provision = clean((scenario, p, fulfilled, provision))
-    lines = [f"{scenario.file}: {scenario.id} (as of {scenario.as_of}, {scenario.world} world)"]
-    lines.append(f"provision {p.id}" + (f" (point {p.point})" if p.point else "") + f": {p.form}")
-    lines.append(f"  text: {p.text}")
-    if p.window:
-        lines.append(f"  window: {p.window}")
-    if provision is not None and provision.note:
-        lines.append(f"  modelling note: {provision.note}")
-    if p.amended_by:
-        lines.append("  amended by: " + ", ".join(p.amended_by))
-    if p.interpreted_by:
-        lines.append(f"  read as: {p.interpreted_by}")
-    if not p.binding:
-        lines.append("  a goal, not binding: it never makes the scenario fail")
-    lines.append(f"verdict: {p.verdict} — {_MEANING.get(p.verdict, '')}")
-    if p.responsible:
-        lines.append("  responsible: " + ", ".join(p.responsible))
-    if p.verdict == "violated":
-        if p.because:
-            lines.append(
-                "  these reports already force the breach (leaving out any one would not):"
-            )
-            lines.extend(f"    {_where(b)}" for b in p.because)
-        if p.note:
-            lines.append(f"  {p.note}")
-    if p.verdict == "waived" and p.because:
-        lines.append("  these reports make its condition fail (leaving out any one would not):")
-        lines.extend(f"    {_where(b)}" for b in p.because)
-    if fulfilled:
-        lines.append("  these reports already fulfil it:")
-        lines.extend(f"    {_where(b)}" for b in fulfilled)
-    if p.explanation is not None:
-        lines.append("  what differs between a world that keeps it and one that breaches it:")
-        for f in p.explanation.facts:
-            lines.append(
-                f"    {f.event}: {f.attribute} {f.keeping} (kept) vs {f.breaching} (breached)"
-            )
-        lines.append("  the reports whose uncertainty decides it:")
-        lines.extend(f"    {_where(b)}" for b in p.explanation.deciding)
-    if p.verdict in ("unformalized", "unknown", "not-in-force") and p.note:
-        lines.append(f"  why: {p.note}")
-    lines.append(f"scenario verdict: {scenario.verdict}")
-    return "\n".join(lines) + "\n"

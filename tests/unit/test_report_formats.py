@@ -588,7 +588,11 @@ def test_markdown_table_shape() -> None:
     assert all(len(_cells(r)) == 4 for r in rows)
     assert lines[start + 2 + len(run.scenarios)] == ""
     cells = {_cells(r)[0].split("<br>")[0]: _cells(r) for r in rows}
-    assert cells["`bad`"][1:] == ["violation", "❌ fail", "`ceasefire`, `releases`, `goal` (goal)"]
+    assert cells["`bad`"][1:] == [
+        "violation",
+        "❌ fail",
+        "`ceasefire`, `releases` (responsible: AM), `goal` (goal)",
+    ]
     assert cells["`incoherent`"][2] == "✅ pass"
     assert cells["`joint`"][3] == "jointly: `x`, `y`"
     assert cells["`slow`"][2] == "❔ unknown"
