@@ -63,9 +63,10 @@ def _name(value: str) -> str:
     return "someone/somewhere else" if value == "*other*" else value
 
 
-def _pin(judge: Asker, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> object:
-    """A formula fixing the slot's uncertain attributes to their values in `model`."""
-    parts: list[object] = [
+def _pins(judge: Asker, slot: Slot, values: dict[str, str], model: z3.ModelRef) -> list[object]:
+    """Formulas each fixing one of the slot's uncertain attributes (whether it happened,
+    its minute, kind, actor, place, each field) to its value in `model`."""
+    pins: list[object] = [
         sym.Eq(
             _expr(slot.exists, judge.ctx),
             model.eval(_expr(slot.exists, judge.ctx), model_completion=True),
@@ -73,12 +74,12 @@ def _pin(judge: Asker, slot: Slot, values: dict[str, str], model: z3.ModelRef) -
     ]
     if values.get("happened") == "yes":
         if not slot.t.exact:
-            parts.append(slot.t.e == model.eval(slot.t.e, model_completion=True))
+            pins.append(slot.t.e == model.eval(slot.t.e, model_completion=True))
         for v in (slot.kind, slot.actor, slot.place, *slot.fields.values()):
             e = v.e
             if not isinstance(e, int | float):
-                parts.append(e == model.eval(e, model_completion=True))
-    return sym.And(*parts)
+                pins.append(e == model.eval(e, model_completion=True))
+    return [p for p in pins if not isinstance(p, bool)]
 
 
 def explain_open(judge: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExplanation | None:
@@ -92,14 +93,24 @@ def explain_open(judge: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> OpenExpl
     keep_model = keep.model
     uncertain = [s for s in judge.world.slots if _varies(s)]
     keep_values = {s.name: _values(judge, s, keep_model) for s in uncertain}
+    # Each slot is pinned whole where the breach allows it (one call for the many slots
+    # that do not matter), else attribute by attribute: an attribute left unpinned is one
+    # the breach needs changed, never a minute that merely came along with a count.
     pinned: list[z3.BoolRef] = []
-    for i, s in enumerate(uncertain):
-        pin = _pin(judge, s, keep_values[s.name], keep_model)
-        if isinstance(pin, bool):
-            continue
-        lit = judge.gate(f"pin:{pid}:{i}", pin, [])
+
+    def pin(name: str, formula: object) -> bool:
+        lit = judge.gate(name, formula, [])
         if judge.session.sat(judge.real([*lits, breach_q, *pinned, lit])):
             pinned.append(lit)
+            return True
+        return False
+
+    for i, s in enumerate(uncertain):
+        pins = _pins(judge, s, keep_values[s.name], keep_model)
+        if not pins or pin(f"pin:{pid}:{i}", sym.And(*pins)) or len(pins) == 1:
+            continue
+        for j, one in enumerate(pins):
+            pin(f"pin:{pid}:{i}:{j}", one)
     breach = judge.session.check(judge.real([*lits, breach_q, *pinned]))
     if not isinstance(breach, Sat):
         return None
