@@ -51,7 +51,9 @@ def render_reasoning(scenario, p, fulfilled, provision) -> str:  # type: ignore[
         lines.append("  a goal, not binding: it never makes the scenario fail")
     incoherent = scenario.verdict == "incoherent" and bool(scenario.readings)
     if incoherent and p.verdict in _OVER_READINGS:
-        meaning = f"{trusted_readings(scenario)}, {_OVER_READINGS[p.verdict]}"
+        single = sum(r.weight == scenario.readings[0].weight for r in scenario.readings) == 1
+        over = _OVER_READINGS[p.verdict]
+        meaning = f"{trusted_readings(scenario)}, {over.replace('they believe', 'it believes') if single else over}"
     else:
         meaning = _MEANING.get(p.verdict, "")
     lines.append(f"verdict: {p.verdict} — {meaning}")
