@@ -21,13 +21,35 @@ from checker import timeutil as tu
 from checker.compile import sym
 from checker.compile.provisions import Compiled
 from checker.compile.sym import Bool, Cat, Time
-from checker.compile.timeline import Timeline
+from checker.compile.timeline import Defined, Timeline
 from checker.compile.world import Slot
 from checker.ir import EventReport, StateCond
 from checker.judge.asker import Asker, because_of
 from checker.results import Because
 
 MAX_DECIDING = 10  # reports named per provision; a note says how many more there are
+
+
+class Budget:
+    """Solver calls left for one provision's deciding reports (the proofs' limit): a
+    world of thousands of reports must not ask about each of them."""
+
+    def __init__(self, calls: int) -> None:
+        self.left = calls
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
+
+    def can(self, asker: Asker, assumptions: list[z3.BoolRef]) -> bool:
+        """Some world of the explicit events (a compatible world) satisfies the
+        assumptions. A question only the over-approximation of an open world could
+        answer names no one."""
+        self.left -= 1
+        return asker.session.sat(asker.real(assumptions))
+
+    def note(self, limit: int) -> str:
+        return f"not every report was examined (limit of {limit} solver calls)"
 
 
 @dataclass(frozen=True)
@@ -61,11 +83,14 @@ def broken(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef]) -> Decided:
     with asker.states.collecting() as deps:
         culprits = [(s, f) for s, f in c.culprits() if s.name in believed]
     culprits.sort(key=lambda sf: (sf[0].t.lo, sf[0].order))
+    budget = Budget(asker.opts.core_budget)
     for slot, breaks in culprits:
+        if budget.spent:
+            return Decided(note=budget.note(asker.opts.core_budget))
         q = asker.gate(f"broke:{p.id}:{slot.name}", breaks, [*c.deps, *deps])
-        if not _can(asker, [*lits, q]):
+        if not budget.can(asker, [*lits, q]):
             continue
-        value = _value_after(asker, tl, slot, lits, q)
+        value = _value_after(asker, budget, tl, slot, lits, q)
         when = _when(slot.reports[0], asker)
         detail = f"{when}: {_state(cond)} became {value}, which breaks the condition"
         return Decided((_with(slot, detail),))
@@ -80,20 +105,27 @@ def _missed_require(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef], force
         return Decided()
     found: list[Because] = []
     inside = False
+    budget = Budget(asker.opts.core_budget)
     for slot in _reported(asker, lits):
+        if budget.spent:
+            break
         m = asker.world.matches(slot, p.match)
         if m is False:
             continue
         within = sym.And(slot.on, span.started, sym.t_in(slot.t, span.start, span.end), m)
         # with a total, a matching event in the window may still fall short of it
         if within is not False and p.total is not None:
-            if _can(asker, [*lits, asker.gate(f"within:{p.id}:{slot.name}", within, c.deps)]):
+            q = asker.gate(f"within:{p.id}:{slot.name}", within, c.deps)
+            if budget.can(asker, [*lits, q]):
                 inside = True
                 continue
-        if not _can(
-            asker, [*lits, asker.gate(f"could:{p.id}:{slot.name}", sym.And(slot.on, m), c.deps)]
-        ):
+        could = sym.And(slot.on, m)
+        if could is False:
             continue
+        if could is not True:
+            q = asker.gate(f"could:{p.id}:{slot.name}", could, c.deps)
+            if not budget.can(asker, [*lits, q]):
+                continue
         found.append(_with(slot, _outside(asker, slot.reports[0], span.start, span.end)))
     shown_, more = found[:MAX_DECIDING], len(found) - MAX_DECIDING
     note = None
@@ -107,6 +139,8 @@ def _missed_require(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef], force
         note += " (closed world)" if closed else ""
     if more > 0:
         note = _also(note, f"{more} more reports outside its window are not listed")
+    if budget.spent:
+        note = _also(note, budget.note(asker.opts.core_budget))
     return Decided(tuple(shown_), note)
 
 
@@ -122,37 +156,39 @@ def _missed_achieve(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef], force
     believed = {s.name for s in _reported(asker, lits)}
     changes = [ch for ch in tl.changes if ch.slot.name in believed]
     late: list[Because] = []
-    setters: list[tuple[Slot, z3.BoolRef]] = []
-    for ch in changes:
+    budget = Budget(asker.opts.core_budget)
+
+    def asked(name: str, formula: Bool, deps: list[Defined]) -> z3.BoolRef | None:
+        """The question's gate when some compatible world answers it (None: none does)."""
+        if formula is False or budget.spent:
+            return None
+        q = asker.gate(name, formula, [*c.deps, *deps])
+        return q if budget.can(asker, [*lits, q]) else None
+
+    for ch in changes:  # in report order
         s = ch.slot
         with asker.states.collecting() as deps:
-            holds = asker.states.holds(cond, s.t)
-            too_late = sym.And(ch.guard, sym.t_lt(d, s.t), holds)
-            otherwise = sym.And(ch.guard, sym.t_le(s.t, d), sym.Not(holds))
-        uses = [*c.deps, *deps]
-        if too_late is not False:
-            q = asker.gate(f"late:{p.id}:{s.name}", too_late, uses)
-            if _can(asker, [*lits, q]):
-                late.append(_with(s, _outside(asker, s.reports[0], span.start, d)))
-                continue
-        if otherwise is not False:
-            q = asker.gate(f"set:{p.id}:{s.name}", otherwise, uses)
-            if _can(asker, [*lits, q]):
-                setters.append((s, q))
+            too_late = sym.And(ch.guard, sym.t_lt(d, s.t), asker.states.holds(cond, s.t))
+        if asked(f"late:{p.id}:{s.name}", too_late, deps) is not None:
+            late.append(_with(s, _outside(asker, s.reports[0], span.start, d)))
     found = late[:MAX_DECIDING]
-    if setters:
-        # the last change before the deadline is what stood at the deadline
-        s, q = max(setters, key=lambda x: (x[0].t.hi, x[0].order))
-        value = _value_after(asker, tl, s, lits, q)
-        when = _when(s.reports[0], asker)
-        deadline = _deadline(asker, d)
+    # the last change by the deadline is what stood at the deadline: the latest first
+    for ch in sorted(changes, key=lambda x: (x.slot.t.hi, x.slot.order), reverse=True):
+        s = ch.slot
+        with asker.states.collecting() as deps:
+            otherwise = sym.And(ch.guard, sym.t_le(s.t, d), sym.Not(asker.states.holds(cond, s.t)))
+        q = asked(f"set:{p.id}:{s.name}", otherwise, deps)
+        if q is None:
+            continue
+        value = _value_after(asker, budget, tl, s, lits, q)
         found.append(
             _with(
                 s,
-                f"{when}: {_state(cond)} became {value}, the last reported change"
-                f" by the deadline{deadline}",
+                f"{_when(s.reports[0], asker)}: {_state(cond)} became {value}, the last"
+                f" reported change by the deadline{_deadline(asker, d)}",
             )
         )
+        break
     note = None
     if not forced:
         if not changes:
@@ -162,6 +198,8 @@ def _missed_achieve(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef], force
         note += " (closed world)" if closed else ""
     if len(late) > MAX_DECIDING:
         note = _also(note, f"{len(late) - MAX_DECIDING} more late reports are not listed")
+    if budget.spent:
+        note = _also(note, budget.note(asker.opts.core_budget))
     return Decided(tuple(found), note)
 
 
@@ -252,20 +290,19 @@ def _count(n: int, unit: str) -> str:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-def _can(asker: Asker, assumptions: list[z3.BoolRef]) -> bool:
-    """Some world of the explicit events (a compatible world) satisfies the assumptions.
-    A question only the over-approximation of an open world could answer names no one."""
-    return asker.session.sat(asker.real(assumptions))
-
-
 def _value_after(
-    asker: Asker, tl: Timeline, slot: Slot, lits: Sequence[z3.BoolRef], q: z3.BoolRef
+    asker: Asker,
+    budget: Budget,
+    tl: Timeline,
+    slot: Slot,
+    lits: Sequence[z3.BoolRef],
+    q: z3.BoolRef,
 ) -> str:
     """The state's value at `slot`'s minute in a compatible world where `q` holds (`q`'s
     formula asks about that value, so its definition is asserted under `q`); marked as
     one world's when another compatible world where `q` holds has another value."""
     value = tl.value_at(slot.t).value
-    if not _can(asker, [*lits, q]):
+    if not budget.can(asker, [*lits, q]):  # asked already: this brings back its model
         return "?"
     model = asker.session.last_model()
     if isinstance(value, Cat):
@@ -280,7 +317,7 @@ def _value_after(
     if same is True:
         return shown_
     other = asker.gate(f"other:{slot.name}", sym.Not(same), [])
-    if _can(asker, [*lits, q, other]):
+    if budget.can(asker, [*lits, q, other]):
         return f"{shown_} (in one compatible world; others differ)"
     return shown_
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import z3
 
+from checker.compile.provisions import Compiled
+from checker.compile.world import Slot
 from checker.ir import Provision
 from checker.judge.asker import Asker
 from checker.results import Because
@@ -51,12 +53,52 @@ def single_proof(
     c = asker.compiled_by_id[pid]
     if c.provision.form not in ("forbid", "each"):
         return None
+    return _single(asker, fixed, lits, [slot for slot, _ in c.culprits()])
+
+
+def fulfilled_by(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
+    """For a complied require/achieve: a minimal set of reports that forces its fulfilment.
+
+    Most fulfilments rest on one report (the handover, the establishment), so the reports
+    whose events could fulfil it are tried alone first, in report order, as for the
+    proofs of forbid/each; only when none suffices alone is the set minimized."""
+    c = asker.compiled_by_id[pid]
+    if c.fulfilled is None:
+        return ()
+    q = asker.question(pid, "unfulfilled")
+    if isinstance(q, bool):
+        return ()
+    single = _single(asker, [q], lits, _fulfillers(asker, c))
+    if single is not None:
+        return tuple(asker.because(single))
+    core, _ = asker.minimal([q], list(lits), absent_false=asker.sc.world == "closed")
+    return tuple(asker.because(core))
+
+
+def _fulfillers(asker: Asker, c: Compiled) -> list[Slot]:
+    """The reported events that could take part in fulfilling a require (a matching
+    event) or an achieve (a change of its state)."""
+    p = c.provision
+    if p.form == "require" and p.match is not None:
+        return [s for s in asker.world.slots if asker.world.matches(s, p.match) is not False]
+    if p.form == "achieve" and p.cond is not None:
+        return [ch.slot for ch in asker.states.timeline(p.cond.state, p.cond.key).changes]
+    return []
+
+
+def _single(
+    asker: Asker, fixed: list[z3.BoolRef], lits: Sequence[z3.BoolRef], slots: list[Slot]
+) -> list[z3.BoolRef] | None:
+    """No report, else the earliest single report among those of `slots` that with
+    `fixed` is impossible on its own (in a closed world: with every other report's event
+    absent); None when none is."""
     closed = asker.sc.world == "closed"
     order = {lit.get_id(): i for i, lit in enumerate(lits)}
     suspects = sorted(
         {
             asker.world.lits[r.id].get_id()
-            for slot, _ in c.culprits()
+            for slot in slots
+            if not slot.phantom
             for r in slot.reports
             if asker.world.lits[r.id].get_id() in order
         },
@@ -80,17 +122,6 @@ def single_proof(
         if forced([by_id[k]]):
             return [by_id[k]]
     return None
-
-
-def fulfilled_by(asker: Asker, pid: str, lits: Sequence[z3.BoolRef]) -> tuple[Because, ...]:
-    """For a complied require/achieve: a minimal set of reports that forces its fulfilment."""
-    if asker.compiled_by_id[pid].fulfilled is None:
-        return ()
-    q = asker.question(pid, "unfulfilled")
-    if isinstance(q, bool):
-        return ()
-    core, _ = asker.minimal([q], list(lits), absent_false=asker.sc.world == "closed")
-    return tuple(asker.because(core))
 
 
 def fulfilled_note(p: Provision) -> str:

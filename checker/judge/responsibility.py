@@ -92,7 +92,7 @@ def _first(
 ) -> Slot:
     """The first reported event that is a culprit of the party in a world of the explicit
     events (else the first that may be one at all)."""
-    for slot, f in mine:
+    for slot, f in mine[: asker.opts.core_budget]:  # the proofs' limit of solver calls
         if f is True:
             return slot
         q = asker.gate(f"blame:{slot.name}", f, uses)

@@ -193,3 +193,19 @@ def test_explain_names_the_readings_an_incoherent_verdict_comes_from() -> None:
     assert "reading 2 (weight 0.5, disbelieving `account-a`): violated\n" in text
     # and the proof is the one under that reading: the account it believes
     assert [b.report for b in outcome[1].because] == ["account-a"]
+
+
+def test_deciding_reports_are_bounded_and_say_so() -> None:
+    # A world of thousands of reports must not ask about each of them: past the limit of
+    # solver calls per provision (the proofs' limit) the note says not every report was
+    # examined, so what is shown stays true (docs/semantics.md).
+    from checker.judge import Options
+
+    opts = CheckOptions(judge=Options(core_budget=1))
+    outcome = check_file(CASES / "drawdown-late.yaml", TermsCache(), opts)
+    assert not isinstance(outcome, FileError)
+    p = _provision(outcome, "drawdown")
+    assert [b.report for b in p.deciding] == ["step-4"]
+    assert p.note is not None and p.note.endswith(
+        "; not every report was examined (limit of 1 solver calls)"
+    )
