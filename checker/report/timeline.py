@@ -203,6 +203,8 @@ def _cited(s: ScenarioResult) -> dict[str, list[str]]:
     for p in s.provisions:
         for b in p.because:
             out.setdefault(b.report, []).append(f"{p.id} ({p.verdict})")
+        for b in p.deciding:  # too late, the last change, the change that broke it
+            out.setdefault(b.report, []).append(f"{p.id} ({p.verdict}: {b.detail})")
     for i, conflict in enumerate(s.conflicts, 1):
         for b in conflict:
             out.setdefault(b.report, []).append(f"conflict {i}")
@@ -225,7 +227,7 @@ def _row(
     else:
         title.append(f"{m.kind}, line {m.line}" + (f": {m.detail}" if m.detail else ""))
         if cited:
-            title.append("proves: " + ", ".join(cited))
+            title.append("proves or decides: " + ", ".join(cited))
         parts.append(_span(m, mid, scale, bool(cited)))
     return f"<g class=row><title>{escape(chr(10).join(title))}</title>{''.join(parts)}</g>"
 
@@ -286,7 +288,7 @@ LEGEND = (
     '<span><i class="k event"></i>event in an uncertain window</span>'
     '<span><i class="k observation"></i>observation</span>'
     '<span><i class="k absence"></i>reported absence</span>'
-    '<span><i class="k out"></i>outlined: proves a verdict</span>'
+    '<span><i class="k out"></i>outlined: proves or decides a verdict</span>'
     '<span><i class="k dl"></i>deadline</span>'
     "<span>▸ beyond the range drawn, with its date</span>"
     "<span>hover a row for its details</span></p>"

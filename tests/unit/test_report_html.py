@@ -231,7 +231,7 @@ def test_timeline_has_a_dated_axis_legend_and_hover_details() -> None:
     labels = [page.text_between(i, i + 1) for i, a in page.all("text") if a.get("class") == "tick"]
     assert labels[0] == "8 Dec 2020" and "10 Dec" in labels and len(labels) <= 9
     titles = [page.raw(i) for i, _ in page.all("title")]
-    assert titles[0] == "shelling: 12 Dec\nevent, line 7: shelling\nproves: c (pending)"
+    assert titles[0] == "shelling: 12 Dec\nevent, line 7: shelling\nproves or decides: c (pending)"
     assert titles[2] == "c due: 2022\nthe deadline of provision c (pending)"
     assert 'class="legend"' in svg and "deadline" in svg
     assert "font:12px" in STYLE  # labels no smaller than 12 px
