@@ -217,7 +217,12 @@ def test_json_is_deterministic_and_schema_valid(tmp_path: Path) -> None:
     jsonschema.validate(json.loads(first.stdout), schema)
     ceasefire = next(p for p in a["scenarios"][0]["provisions"] if p["id"] == "ceasefire")
     assert ceasefire["verdict"] == "violated"
-    assert ceasefire["responsible"] == ["AM", "AZ"]
+    # either side may have shelled: neither is responsible in every world, both in some
+    assert ceasefire["responsible"] == []
+    assert [(x["party"], x["report"]) for x in ceasefire["possibly_responsible"]] == [
+        ("AM", "s"),
+        ("AZ", "s"),
+    ]
     assert [x["report"] for x in ceasefire["because"]] == ["s"]
     assert a["schema"] == "checker-report/1"
 
