@@ -50,6 +50,13 @@ class Judge(Asker):
         except MemoryError:
             result.verdict = "unknown"
             result.reason = "memory limit reached"
+        except z3.Z3Exception:
+            # the deadline interrupts the context, so any Z3 call then under way (not only
+            # a solver check, which turns it into `unknown` itself) can be canceled
+            if not self.deadline.expired():
+                raise
+            result.verdict = "unknown"
+            result.reason = self.deadline.reason
         result.provisions.extend(dormant_results(self.sc))
         result.duration = time.monotonic() - start
         result.checks = self.session.checks
@@ -130,6 +137,7 @@ class Judge(Asker):
                 decided = broken(self, c, lits)
             if not minimal:
                 note = f"{len(core)} reports; not minimized further (limit of {self.opts.core_budget} solver calls)"
+                note += f"; {decided.note}" if decided.note else ""
             elif not core:
                 note = decided.note or unprompted_note(p, self.sc.world)
             elif decided.note:
@@ -188,12 +196,17 @@ def judge(
     """Judge one resolved scenario; a give-up (time, resource or memory limit) anywhere,
     building the encoding included, is the verdict `unknown` with its reason."""
     began = time.monotonic()
+    deadline = deadline or Deadline((opts or Options()).timeout)
     try:
         j = Judge(scenario, opts, deadline)
     except GaveUp as gave_up:
         return _gave_up(scenario, gave_up.reason, began)
     except MemoryError:
         return _gave_up(scenario, "memory limit reached", began)
+    except z3.Z3Exception:  # interrupted at the deadline while building (see `run`)
+        if not deadline.expired():
+            raise
+        return _gave_up(scenario, deadline.reason, began)
     try:
         return j.run()
     finally:
