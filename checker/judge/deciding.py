@@ -131,7 +131,8 @@ def _missed_require(asker: Asker, c: Compiled, lits: Sequence[z3.BoolRef], force
     note = None
     if not forced:
         if inside:
-            note = "the matching events reported in its window do not reach its total"
+            # too little, or past an "up to N": the sum is not what the total asks for
+            note = "the matching events reported in its window do not give the total it asks for"
         elif found:
             note = "no reported event fulfils it within its window"
         else:

@@ -35,8 +35,9 @@ def responsible(
     by_party: dict[str, set[int]] = {}
     # the proof is made of reports: unreported (phantom) events could breach too,
     # but no world needs them to, so they name no one
+    believed = {x.get_id() for x in lits}
     with asker.states.collecting() as deps:
-        culprits = [(s, cond) for s, cond in c.culprits() if _believed(asker, s, lits)]
+        culprits = [(s, cond) for s, cond in c.culprits() if _believed(asker, s, believed)]
     culprits.sort(key=lambda sc: sc[0].order)
     for slot, _ in culprits:
         for code in sorted(slot.actor.dom):
@@ -81,10 +82,12 @@ def _always(
     return not asker.session.sat(asker.over(fixed))
 
 
-def _believed(asker: Asker, slot: Slot, lits: Sequence[z3.BoolRef]) -> bool:
-    """A reported event whose report is believed (all are, but in a reading)."""
-    ids = {x.get_id() for x in lits}
-    return not slot.phantom and any(asker.world.lits[r.id].get_id() in ids for r in slot.reports)
+def _believed(asker: Asker, slot: Slot, believed: set[int]) -> bool:
+    """A reported event whose report is believed (all are, but in a reading): `believed`
+    holds the ids of the believed reports' literals."""
+    return not slot.phantom and any(
+        asker.world.lits[r.id].get_id() in believed for r in slot.reports
+    )
 
 
 def _first(

@@ -73,6 +73,21 @@ def test_a_drawdown_one_minute_late_names_the_late_step_and_what_stood() -> None
     assert p.note == "no reported event brings it about by its deadline (closed world)"
 
 
+def test_a_total_missed_names_the_late_amount_and_says_the_sum_falls_short() -> None:
+    # 40 in time and 70 on 3 December: the 70 would fulfil the total of 100 but falls
+    # outside the window (two calendar days after the deadline at the end of the 1st),
+    # §4.3 [v2]; what the window holds does not give the total, and the note says so.
+    p = _provision(_judged("total-short"), "releases")
+    assert p.verdict == "violated" and p.because == ()
+    assert [(b.report, b.detail) for b in p.deciding] == [
+        ("late-release", "2020-12-03 is 2 days after the deadline 2020-12-01T23:59+03:00")
+    ]
+    assert p.note == (
+        "the matching events reported in its window do not give the total it asks for"
+        " (closed world)"
+    )
+
+
 def test_a_broken_maintain_names_the_change_and_the_value_reached() -> None:
     # §4.3 [v2]: "for maintain, the report whose change broke the condition and the value
     # it reached": 12,000 - 3,400 + 3,500 = 12,100 > 12,000 from the surge on.
