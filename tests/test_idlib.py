@@ -45,7 +45,11 @@ def test_library_passes() -> None:
     run = check_paths([LIBRARY])
     assert not run.errors, [d.render() for e in run.errors for d in e.diagnostics]
     assert len(run.scenarios) >= 12
-    failed = [(s.id, [(m.what, m.expected, m.actual) for m in s.mismatches]) for s in run.scenarios if not s.passed]
+    failed = [
+        (s.id, [(m.what, m.expected, m.actual) for m in s.mismatches])
+        for s in run.scenarios
+        if not s.passed
+    ]
     assert failed == []
 
 
@@ -63,5 +67,9 @@ def test_library_judged_before_the_protocol() -> None:
     for s in run.scenarios:
         verdicts = {p.id: p.verdict for p in s.provisions}
         assert all(verdicts[i] == "not-in-force" for i in PROTOCOL), (s.id, verdicts)
-    failed = [(s.id, [(m.what, m.expected, m.actual) for m in s.mismatches]) for s in early if not s.passed]
+    failed = [
+        (s.id, [(m.what, m.expected, m.actual) for m in s.mismatches])
+        for s in early
+        if not s.passed
+    ]
     assert failed == []
