@@ -2,7 +2,8 @@
 throughout a window) are asserted whole when small and instance by instance on demand
 when large, and what the ranges of counters decide is added as a rule. Forcing every
 instance on demand, without the ranges, must not change any verdict, proof or
-responsible party of the hand-worked cases and the examples."""
+responsible party of the hand-worked cases, the examples and the Idlib library (whose
+terms use `after_all`, `if:` and an amendment)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from checker.resolve import TermsCache
 from checker.results import ScenarioResult
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES, _ = discover([ROOT / "tests" / "cases" / "engine", ROOT / "scenarios" / "examples"])
+FILES, _ = discover(
+    [
+        ROOT / "tests" / "cases" / "engine",
+        ROOT / "scenarios" / "examples",
+        ROOT / "scenarios" / "idlib",
+    ]
+)
 
 
 def _answers(result: object) -> tuple[object, ...]:
