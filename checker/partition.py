@@ -25,24 +25,17 @@ import z3
 from z3 import z3core
 
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
+from checker.z3raw import raw
 
-
-def _raw(fn: object) -> object:
-    """The ctypes function behind a z3core wrapper: the wrapper checks Z3's error code
-    after every call, which doubles the cost of a walk over every node of the world.
-    These getters never fail on a live term."""
-    return fn.__defaults__[0].f  # type: ignore[attr-defined]
-
-
-_kind = _raw(z3core.Z3_get_ast_kind)
-_nargs = _raw(z3core.Z3_get_app_num_args)
-_arg = _raw(z3core.Z3_get_app_arg)
-_decl = _raw(z3core.Z3_get_app_decl)
-_decl_kind = _raw(z3core.Z3_get_decl_kind)
-_num_consts = _raw(z3core.Z3_model_get_num_consts)
-_const_decl = _raw(z3core.Z3_model_get_const_decl)
-_const_interp = _raw(z3core.Z3_model_get_const_interp)
-_add_interp = _raw(z3core.Z3_add_const_interp)
+_kind = raw(z3core.Z3_get_ast_kind)
+_nargs = raw(z3core.Z3_get_app_num_args)
+_arg = raw(z3core.Z3_get_app_arg)
+_decl = raw(z3core.Z3_get_app_decl)
+_decl_kind = raw(z3core.Z3_get_decl_kind)
+_num_consts = raw(z3core.Z3_model_get_num_consts)
+_const_decl = raw(z3core.Z3_model_get_const_decl)
+_const_interp = raw(z3core.Z3_model_get_const_interp)
+_add_interp = raw(z3core.Z3_add_const_interp)
 _APP = z3.Z3_APP_AST
 _NOT = z3.Z3_OP_NOT
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
@@ -122,17 +115,17 @@ class Partition:
             if kids is None:
                 if k in rep_of:
                     continue
-                if _kind(c, node) != _APP:  # type: ignore[operator]
+                if _kind(c, node) != _APP:
                     rep_of[k] = GROUND  # numerals (and no quantifiers are made)
                     continue
-                n = _nargs(c, node)  # type: ignore[operator]
+                n = _nargs(c, node)
                 if n == 0:
-                    uninterpreted = _decl_kind(c, _decl(c, node)) == _UNINTERPRETED  # type: ignore[operator]
+                    uninterpreted = _decl_kind(c, _decl(c, node)) == _UNINTERPRETED
                     rep_of[k] = k if uninterpreted else GROUND
                     if uninterpreted:
                         self._seen.setdefault(k, len(self._seen))
                     continue
-                children = [_arg(c, node, i) for i in range(n)]  # type: ignore[operator]
+                children = [_arg(c, node, i) for i in range(n)]
                 stack.append((node, children))
                 stack.extend((ch, None) for ch in children if ch.value not in rep_of)
                 continue
@@ -165,15 +158,15 @@ class Partition:
                 if r != GROUND:
                     out.add(self.find(r))
                 continue
-            if _kind(c, node) != _APP:  # type: ignore[operator]
+            if _kind(c, node) != _APP:
                 continue
-            n = _nargs(c, node)  # type: ignore[operator]
+            n = _nargs(c, node)
             if n == 0:
-                if _decl_kind(c, _decl(c, node)) == _UNINTERPRETED:  # type: ignore[operator]
+                if _decl_kind(c, _decl(c, node)) == _UNINTERPRETED:
                     self._seen.setdefault(k, len(self._seen))
                     out.add(self.find(k))
                 continue
-            stack.extend(_arg(c, node, i) for i in range(n))  # type: ignore[operator]
+            stack.extend(_arg(c, node, i) for i in range(n))
         return out
 
     def literal(self, lit: z3.BoolRef) -> tuple[int, bool] | None:
@@ -181,9 +174,9 @@ class Partition:
         None for an assumption that is not a literal (a candidate world's `x = 5`)."""
         c = self._c
         ast = lit.as_ast()
-        negated = _decl_kind(c, _decl(c, ast)) == _NOT  # type: ignore[operator]
-        node = _arg(c, ast, 0) if negated else ast  # type: ignore[operator]
-        if _nargs(c, node) != 0:  # type: ignore[operator]
+        negated = _decl_kind(c, _decl(c, ast)) == _NOT
+        node = _arg(c, ast, 0) if negated else ast
+        if _nargs(c, node) != 0:
             return None
         atom: int = node.value
         self._seen.setdefault(atom, len(self._seen))
@@ -438,7 +431,7 @@ def merged_model(ctx: z3.Context, models: list[z3.ModelRef]) -> z3.ModelRef:
             continue
         seen.add(id(sub))
         m = sub.model
-        for i in range(_num_consts(ref, m)):  # type: ignore[operator]
-            decl = _const_decl(ref, m, i)  # type: ignore[operator]
-            _add_interp(ref, into, decl, _const_interp(ref, m, decl))  # type: ignore[operator]
+        for i in range(_num_consts(ref, m)):
+            decl = _const_decl(ref, m, i)
+            _add_interp(ref, into, decl, _const_interp(ref, m, decl))
     return out

@@ -120,22 +120,9 @@ def _peak(
     last: int,
     pick: Callable[[float, float], float],
 ) -> float:
-    """The greatest (or least, with `pick`) value over [first, last] of the step function
-    `base` + the sum of the steps that start at or before the minute."""
-    steps = sorted(steps)
-    value = float(base)
-    i = 0
-    while i < len(steps) and steps[i][0] <= first:
-        value += steps[i][1]
-        i += 1
-    best = value
-    while i < len(steps) and steps[i][0] <= last:
-        minute = steps[i][0]
-        while i < len(steps) and steps[i][0] == minute:
-            value += steps[i][1]
-            i += 1
-        best = pick(best, value)
-    return best
+    """The greatest (or least, with `pick` min) value over [first, last] of the step
+    function `base` + the sum of the steps that start at or before the minute."""
+    return _extreme(base, steps, first, last, pick is min)[0]
 
 
 def _toward(c: Change, sign: int) -> tuple[float, float]:
@@ -149,6 +136,15 @@ def _toward(c: Change, sign: int) -> tuple[float, float]:
 def _peak_at(base: int, steps: list[tuple[int, float]], first: int, last: int) -> tuple[float, int]:
     """The greatest value over [first, last] of the step function `base` + the sum of
     the steps that start at or before the minute, and the first minute it is reached."""
+    return _extreme(base, steps, first, last, False)
+
+
+def _extreme(
+    base: int, steps: list[tuple[int, float]], first: int, last: int, least: bool
+) -> tuple[float, int]:
+    """The greatest (`least`: the least) value over [first, last] of the step function
+    `base` + the sum of the steps that start at or before the minute, and the first
+    minute it is reached."""
     steps = sorted(steps)
     value = float(base)
     i = 0
@@ -161,6 +157,6 @@ def _peak_at(base: int, steps: list[tuple[int, float]], first: int, last: int) -
         while i < len(steps) and steps[i][0] == minute:
             value += steps[i][1]
             i += 1
-        if value > best:
+        if (value < best) if least else (value > best):
             best, at = value, minute
     return best, at

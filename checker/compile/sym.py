@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import z3
 from z3 import z3core
+
+from checker.z3raw import raw
 
 Bool: TypeAlias = bool | z3.BoolRef
 Arith: TypeAlias = int | float | z3.ArithRef
@@ -29,28 +31,24 @@ Arith: TypeAlias = int | float | z3.ArithRef
 # calls cannot fail on the well-sorted terms made here.
 
 
-def _raw(fn: object) -> Any:
-    return fn.__defaults__[0].f  # type: ignore[attr-defined]
-
-
-_mk_and = _raw(z3core.Z3_mk_and)
-_mk_or = _raw(z3core.Z3_mk_or)
-_mk_not = _raw(z3core.Z3_mk_not)
-_mk_ite = _raw(z3core.Z3_mk_ite)
-_mk_add = _raw(z3core.Z3_mk_add)
-_mk_le = _raw(z3core.Z3_mk_le)
-_mk_lt = _raw(z3core.Z3_mk_lt)
-_mk_eq = _raw(z3core.Z3_mk_eq)
-_mk_int64 = _raw(z3core.Z3_mk_int64)
-_mk_const = _raw(z3core.Z3_mk_const)
-_mk_symbol = _raw(z3core.Z3_mk_string_symbol)
-_inc_ref = _raw(z3core.Z3_inc_ref)
-_ast_kind = _raw(z3core.Z3_get_ast_kind)
-_app_decl = _raw(z3core.Z3_get_app_decl)
-_decl_kind = _raw(z3core.Z3_get_decl_kind)
-_app_arg = _raw(z3core.Z3_get_app_arg)
-_get_sort = _raw(z3core.Z3_get_sort)
-_sort_kind = _raw(z3core.Z3_get_sort_kind)
+_mk_and = raw(z3core.Z3_mk_and)
+_mk_or = raw(z3core.Z3_mk_or)
+_mk_not = raw(z3core.Z3_mk_not)
+_mk_ite = raw(z3core.Z3_mk_ite)
+_mk_add = raw(z3core.Z3_mk_add)
+_mk_le = raw(z3core.Z3_mk_le)
+_mk_lt = raw(z3core.Z3_mk_lt)
+_mk_eq = raw(z3core.Z3_mk_eq)
+_mk_int64 = raw(z3core.Z3_mk_int64)
+_mk_const = raw(z3core.Z3_mk_const)
+_mk_symbol = raw(z3core.Z3_mk_string_symbol)
+_inc_ref = raw(z3core.Z3_inc_ref)
+_ast_kind = raw(z3core.Z3_get_ast_kind)
+_app_decl = raw(z3core.Z3_get_app_decl)
+_decl_kind = raw(z3core.Z3_get_decl_kind)
+_app_arg = raw(z3core.Z3_get_app_arg)
+_get_sort = raw(z3core.Z3_get_sort)
+_sort_kind = raw(z3core.Z3_get_sort_kind)
 _INT_SORT = z3.Z3_INT_SORT
 _APP = z3.Z3_APP_AST
 _OP_NOT = z3.Z3_OP_NOT
