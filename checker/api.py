@@ -299,3 +299,53 @@ def explain_provision(
     return (result, mine, extra, provision), [
         d for d in diags.sorted() if d.severity is not Severity.NOTE
     ]
+
+
+def vocabulary(path: Path | str) -> tuple[str | None, list[Diagnostic]]:
+    """`checker vocab`: the vocabulary of a terms file as text; (text, diagnostics)."""
+    from checker.report.vocabulary import render_vocabulary
+
+    terms, diags = load_terms_in_force(path)
+    return (render_vocabulary(terms) if terms is not None else None), diags
+
+
+def new_scenario(
+    path: Path | str, terms_path: Path | str, *, as_of: str | None = None
+) -> list[Diagnostic]:
+    """`checker new`: write a commented scenario skeleton at `path` for the terms at
+    `terms_path`. An existing `path` is never replaced (O501); missing folders are made."""
+    import os
+
+    from checker import timeutil as tu
+    from checker.report.skeleton import render_skeleton, scenario_id
+
+    target = Path(path)
+    shown = display_path(target, follow=False)
+    if os.path.lexists(target):
+        why = "it exists already, and `checker new` never replaces a file"
+        return [_entry_problem(shown, "O501", what="scenario", reason=why)]
+    terms, diags = load_terms_in_force(terms_path)
+    if terms is None or any(d.severity is Severity.ERROR for d in diags):
+        return diags
+    if as_of is not None:
+        try:
+            tu.window_until(as_of, terms.zone)
+        except tu.TimeError as err:
+            return [*diags, _entry_problem("--as-of", err.code, **err.params)]
+    rel = os.path.relpath(Path(terms_path).resolve(), target.parent.resolve())
+    typed = display_path(terms_path)
+    text = render_skeleton(terms, scenario_id(target.stem), Path(rel).as_posix(), as_of, typed)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as out:  # "x": never over a file made meanwhile
+            out.write(text)
+    except OSError as err:
+        return [*diags, _entry_problem(shown, "O501", what="scenario", reason=err.strerror)]
+    return diags
+
+
+def _entry_problem(file: str, code: str, **params: object) -> Diagnostic:
+    """A problem with a file as a whole (line 0: shown as `path: message [CODE]`)."""
+    diags = Diagnostics()
+    diags.add(code, Span(file, 0, 0), None, (), None, **params)
+    return diags.sorted()[0]

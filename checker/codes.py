@@ -180,3 +180,35 @@ _CODES = [
 ]
 
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+# The long explanation of every code (what it means, a bad example, the fix) is in
+# `codes.md` beside this file: one `## CODE` section each, after a preamble that says how
+# diagnostics look. `checker code` prints from it and `docs/diagnostics.md` is generated
+# from it, so the terminal and the docs cannot say different things.
+EXPLANATIONS_FILE = "codes.md"
+DOC_NOTE = (
+    "<!-- generated from checker/codes.md by `python3 tests/docs/regen.py`:"
+    " edit that file, not this one -->\n\n"
+)
+
+
+def explanations_text() -> str:
+    """The text of `codes.md`, as shipped in the package."""
+    from importlib.resources import files
+
+    return files("checker").joinpath(EXPLANATIONS_FILE).read_text(encoding="utf-8")
+
+
+def explanations(text: str | None = None) -> tuple[str, dict[str, str]]:
+    """(the preamble, each code's section without its heading), in the order written."""
+    import re
+
+    parts = re.split(r"^## +([A-Z][0-9]{3})[ \t]*\n", text or explanations_text(), flags=re.M)
+    sections = {code: body.strip("\n") for code, body in zip(parts[1::2], parts[2::2], strict=True)}
+    return parts[0].strip("\n"), sections
+
+
+def diagnostics_page() -> str:
+    """`docs/diagnostics.md`: `codes.md` under a note that says where it comes from."""
+    return DOC_NOTE + explanations_text()

@@ -32,15 +32,19 @@ from checker.cli.common import (
     say,
     usage,
 )
+from checker.cli.newcomer import run_code, run_new, run_vocab
 from checker.cli.parsing import (
     Parser,
     check_arguments,
+    code_arguments,
     explain_arguments,
     import_arguments,
     lint_arguments,
+    new_arguments,
     provisions_arguments,
     schema_arguments,
     version_line,
+    vocab_arguments,
 )
 from checker.outputs import OutputError
 
@@ -57,6 +61,9 @@ COMMANDS: dict[str, Command] = {
     "schema": (schema_arguments, run_schema),
     "provisions": (provisions_arguments, run_provisions),
     "import": (import_arguments, run_import),
+    "vocab": (vocab_arguments, run_vocab),
+    "new": (new_arguments, run_new),
+    "code": (code_arguments, run_code),
 }
 
 

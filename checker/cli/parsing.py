@@ -269,3 +269,23 @@ def provisions_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--interpretation", metavar="NAME", help="Read the terms under this interpretation."
     )
+
+
+def vocab_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("terms", type=Path, metavar="TERMS", help="A terms file.")
+
+
+def new_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path, metavar="SCENARIO", help="The scenario file to write.")
+    p.add_argument(
+        "--terms", type=Path, required=True, metavar="TERMS", help="The terms it is judged by."
+    )
+    p.add_argument(
+        "--as-of", metavar="DAY", help="Its as_of (default: the day the terms enter into force)."
+    )
+
+
+def code_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "code", nargs="?", metavar="CODE", help="A diagnostic code, e.g. S101 (none: list them)."
+    )
