@@ -73,6 +73,8 @@ def _tree(h: Hierarchy, extra: object) -> list[str]:
             line += f"  {shown(ent.name)}"
         if ent.aliases:
             line += f"  (also: {', '.join(shown(a) for a in ent.aliases)})"
+        if ent.extra:  # a place's own attributes (`width_km: 5`), shown as written
+            line += "  {" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in ent.extra) + "}"
         if len(ent.parents) > 1:
             line += f"  [also in: {', '.join(shown(p) for p in ent.parents[1:])}]"
         more = describe(eid)
