@@ -302,9 +302,16 @@ def explain_provision(
 
 
 def vocabulary(path: Path | str) -> tuple[str | None, list[Diagnostic]]:
-    """`checker vocab`: the vocabulary of a terms file as text; (text, diagnostics)."""
+    """`checker vocab`: the vocabulary of a terms file as text; (text, diagnostics).
+    Given a scenario, the vocabulary of the terms it names: what it may say."""
     from checker.report.vocabulary import render_vocabulary
 
+    found = Diagnostics()
+    loaded = load_any(path, found)
+    if loaded is None:
+        return None, found.sorted()
+    if isinstance(loaded.model, ScenarioFile):
+        path = Path(path).parent / loaded.model.scenario.terms
     terms, diags = load_terms_in_force(path)
     return (render_vocabulary(terms) if terms is not None else None), diags
 
@@ -340,7 +347,10 @@ def new_scenario(
         with open(target, "x", encoding="utf-8") as out:  # "x": never over a file made meanwhile
             out.write(text)
     except OSError as err:
-        return [*diags, _entry_problem(shown, "O501", what="scenario", reason=err.strerror)]
+        return [
+            *diags,
+            _entry_problem(shown, "O501", what="scenario", reason=err.strerror or str(err)),
+        ]
     return diags
 
 

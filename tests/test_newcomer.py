@@ -66,6 +66,12 @@ def test_vocab_lists_every_id_of_every_terms_file(
         assert set(ids) <= shown
 
 
+def test_vocab_of_a_scenario_is_that_of_its_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, of_terms, _err = run(capsys, "vocab", FLAGSHIP)
+    code, out, err = run(capsys, "vocab", ROOT / "scenarios/examples/keepable.yaml")
+    assert code == 0 and err == "" and out == of_terms
+
+
 def test_vocab_of_a_bad_file_is_an_input_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -272,7 +272,9 @@ def provisions_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def vocab_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("terms", type=Path, metavar="TERMS", help="A terms file.")
+    p.add_argument(
+        "terms", type=Path, metavar="TERMS", help="A terms file (or a scenario: its terms)."
+    )
 
 
 def new_arguments(p: argparse.ArgumentParser) -> None:
