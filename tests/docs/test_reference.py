@@ -78,9 +78,12 @@ def _section(text: str, heading: str) -> str:
     lines = text.splitlines()
     level = len(heading) - len(heading.lstrip("#"))
     out = [lines[start]]
+    fenced = False  # a `# comment` in a YAML example is no heading
     for line in lines[start + 1 :]:
+        fenced ^= line.startswith("```")
         hashes = len(line) - len(line.lstrip("#"))
-        if line.startswith("#") and line[hashes : hashes + 1] == " " and hashes <= level:
+        heading = line.startswith("#") and line[hashes : hashes + 1] == " "
+        if heading and not fenced and hashes <= level:
             break
         out.append(line)
     return "\n".join(out)
@@ -116,3 +119,19 @@ def test_every_key_is_documented(model: type[BaseModel]) -> None:
         f"keys of {model.__name__} with no table row in the section"
         f" {SECTIONS[model]!r} of {REFERENCE.name}: {missing}"
     )
+
+
+def test_every_yaml_example_reads_without_a_problem() -> None:
+    """A reader copies the examples: each YAML block of the reference is valid YAML with no
+    repeated key (alternatives are comments or list items, never a key written twice)."""
+    from checker.diagnostics import Diagnostics
+    from checker.yamlsource import load_text
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    bad = []
+    for m in re.finditer(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        diags = Diagnostics()
+        load_text(m.group(1), REFERENCE.name, diags)
+        line = text[: m.start()].count("\n") + 1
+        bad += [f"block at line {line}: {d.code} {d.message}" for d in diags.sorted()]
+    assert not bad, bad
