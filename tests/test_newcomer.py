@@ -114,6 +114,20 @@ def test_new_from_the_command_line_names_the_terms_relative_to_the_scenario(
     assert "  as_of: 2020-11-10  #" in text
 
 
+def test_new_quotes_a_terms_path_that_is_not_a_plain_word(tmp_path: Path) -> None:
+    odd = tmp_path / "my terms: draft #2"
+    odd.mkdir()
+    terms = odd / "nk.yaml"
+    terms.write_text(FLAGSHIP.read_text(encoding="utf-8"), encoding="utf-8")
+    (odd / "ru-tr-monitoring-2020.yaml").write_text(
+        (ROOT / "terms/ru-tr-monitoring-2020.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    target = tmp_path / "s.yaml"
+    assert not [d for d in new_scenario(target, terms) if d.severity is Severity.ERROR]
+    assert '  terms: "my terms: draft #2/nk.yaml"  #' in target.read_text(encoding="utf-8")
+    assert lint_paths([target]) == []
+
+
 def test_new_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mine.yaml"
     target.write_text("mine\n", encoding="utf-8")

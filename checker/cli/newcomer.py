@@ -54,6 +54,8 @@ def run_code(code: str | None = None) -> int:
 
         close = get_close_matches(wanted, list(REGISTRY), n=3)
         maybe = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
-        usage(f"no diagnostic code `{code}`{maybe} (`checker code` lists them all)")
+        from checker.untrusted import shown
+
+        usage(f"no diagnostic code `{shown(code)}`{maybe} (`checker code` lists them all)")
     write_stdout(render_code(wanted))
     return EXIT_OK

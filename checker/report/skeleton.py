@@ -51,7 +51,7 @@ def render_skeleton(
         "scenario:",
         f"  id: {sid}",
         "  title: One line that says what this scenario is about",
-        f"  terms: {terms_path}  # the agreement, relative to this file",
+        f"  terms: {_scalar(terms_path)}  # the agreement, relative to this file",
         f"  as_of: {day}  # judged with what is known up to the end of this day",
         "  world: closed  # closed: nothing happened but what is reported; open: more may have",
         "",
@@ -173,3 +173,11 @@ def _first_provision(terms: Terms) -> str:
     """The first formal provision's id, quoted (ids like `1` must stay strings)."""
     pid = next((p.id for p in terms.provisions if p.form != "unformalized"), "an-id")
     return '"' + shown(pid).replace('"', "") + '"'
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML value: plain when it is a simple path, else double-quoted (a
+    folder named `my terms` or `a: b` must not change the file's meaning)."""
+    import json
+
+    return text if re.fullmatch(r"[A-Za-z0-9_./-]+", text) else json.dumps(text)
