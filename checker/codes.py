@@ -10,10 +10,16 @@ Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from enum import StrEnum
 
-if TYPE_CHECKING:
-    from checker.diagnostics import Severity
+
+class Severity(StrEnum):
+    """How serious a diagnostic is (defined with the registry, which needs nothing above
+    it; checker/diagnostics.py names it for the rest of the package)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,6 @@ class Code:
     note: bool = False  # worth knowing, never a problem
 
     def severity_default(self) -> Severity:
-        from checker.diagnostics import Severity
-
         if self.note:
             return Severity.NOTE
         return Severity.WARNING if self.warning else Severity.ERROR

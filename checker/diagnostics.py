@@ -9,15 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from checker import codes
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
+from checker.codes import Severity as Severity  # where diagnostics are made, it is named from here
 
 
 @dataclass(frozen=True, order=True)

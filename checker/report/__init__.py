@@ -60,7 +60,7 @@ class _Formats(Mapping[str, Callable[..., str]]):
         return len(self._names)
 
 
-# in the order of SPEC §5's `--format text|compact|json|junit|sarif|github|markdown`
+# in the order of the command line's `--format text|compact|json|junit|sarif|github|markdown`
 FORMATS: Mapping[str, Callable[..., str]] = _Formats(
     {
         "text": "render_text",

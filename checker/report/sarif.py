@@ -42,7 +42,7 @@ _BUILTIN_RULES = {
     "expectation": (
         "a scenario's `expect` is not met",
         "A scenario passes when every stated expectation holds; without `expect` "
-        "it passes only when its verdict is consistent (SPEC §4.4).",
+        "it passes only when its verdict is consistent (docs/reference.md, section Expectations).",
     ),
     "joint-violation": (
         "provisions that cannot all be kept together",
