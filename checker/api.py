@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import closing
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,8 @@ def check_paths(
     opts = opts or CheckOptions()
     files, missing = discover(paths)
     files = shard(files, opts.shard)
+    if len(files) == 1:  # one scenario is always shown in full
+        opts = replace(opts, brief=False)
     run = RunResult()
     for d in missing:
         run.errors.append(FileError(d.span.file, [d]))

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from checker.answers import Deadline
 from checker.diagnostics import Diagnostics, Severity, Span
+from checker.ir import Scenario
 from checker.judge import Options, blank_result, judge
 from checker.load import display_path, load_scenario
 from checker.models import ScenarioFile
 from checker.resolve import Overrides, TermsCache, resolve_scenario
-from checker.results import FileError, Mismatch, ScenarioResult
+from checker.results import FileError, Mismatch, ProvisionResult, ScenarioResult
 
 
 @dataclass
@@ -30,6 +31,9 @@ class CheckOptions:
     jobs: int = 1
     shard: tuple[int, int] | None = None  # (I, N), 1-based
     exitfirst: bool = False
+    # no output shows why a passing scenario got its verdicts (one line each in text, left
+    # out with -q): judge verdicts first, and explain only a scenario that is shown in full
+    brief: bool = False
 
 
 def check_file(
@@ -64,7 +68,7 @@ def check_file(
         return FileError(shown, [d for d in diags.sorted()])
     if noted is not None:
         noted(blank_result(scenario))
-    result = judge(scenario, opts.judge, deadline)
+    result = _judged(scenario, opts, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     compare_expectations(result, scenario)
     if every_reading and loaded is not None:
@@ -76,6 +80,33 @@ def check_file(
 
 
 ALL_READINGS = "all"
+
+
+def _judged(scenario: Scenario, opts: CheckOptions, deadline: Deadline) -> ScenarioResult:
+    """The scenario's result as `judge` gives it — or, for a brief run, its verdicts alone
+    when it passes: explanations cost a third of a passing library's time and are not shown.
+    One that does not pass is judged again in full, in a fresh context, so what is shown is
+    byte for byte what a full run shows. If that second judgement gives up (a time limit
+    shared by both), the verdicts stand and each provision says why nothing is named."""
+    if not opts.brief or not opts.judge.explanations:
+        return judge(scenario, opts.judge, deadline)
+    first = judge(scenario, replace(opts.judge, explanations=False), deadline)
+    compare_expectations(first, scenario)
+    if first.passed and first.verdict != "unknown":
+        return first
+    full = judge(scenario, opts.judge, deadline)
+    if full.verdict != "unknown" or first.verdict == "unknown":
+        return full
+    assert full.reason is not None
+    first.mismatches = []  # compared again by the caller
+    first.provisions = [_unexplained(p, full.reason) for p in first.provisions]
+    return first
+
+
+def _unexplained(p: ProvisionResult, reason: str) -> ProvisionResult:
+    if p.verdict not in ("violated", "complied", "waived") or p.note:
+        return p
+    return replace(p, note=f"not explained: {reason} while explaining")
 
 
 def _what_it_says(model: ScenarioFile, shown: str) -> ScenarioResult:

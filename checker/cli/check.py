@@ -113,6 +113,9 @@ def run_check(
         jobs=max(1, int(config.jobs)),
         shard=shard_spec,
         exitfirst=exitfirst,
+        brief=is_brief(reports, verbose=verbose or explain, quiet=quiet)
+        and html is None
+        and dump_smt2 is None,
     )
     with _stopped_by_signals():
         with _progress(quiet) as progress:
@@ -130,6 +133,16 @@ def run_check(
     if run.unknown and not config.exit_zero:
         return EXIT_UNKNOWN
     return EXIT_OK
+
+
+def is_brief(reports: list[Target], *, verbose: bool, quiet: bool) -> bool:
+    """No report shows why a passing scenario got its verdicts (the html report and
+    `--dump-smt2` aside, which the caller weighs): the run may judge verdicts first."""
+    from checker.report import shows_passing_explanations
+
+    return not any(
+        shows_passing_explanations(t.format, verbose=verbose, quiet=quiet) for t in reports
+    )
 
 
 NOTHING_HERE = "no PATHS given, none in [tool.checker], and no scenarios/ folder here"

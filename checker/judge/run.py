@@ -81,12 +81,12 @@ class Judge(Asker):
             return
         for c in self.compiled:
             with self.scope():
-                judged = self._provision(c, lits)
-                if self.opts.explain and judged.verdict == "open":
+                judged = self._provision(c, lits, explain=self.opts.explanations)
+                if self.opts.explain and self.opts.explanations and judged.verdict == "open":
                     judged = replace(judged, explanation=explain_open(self, judged.id, lits))
             result.provisions.append(judged)
         with self.scope():
-            verdict, conflict = joint(self, lits, result.provisions)
+            verdict, conflict = joint(self, lits, result.provisions, explain=self.opts.explanations)
         result.verdict = verdict
         result.joint = conflict
 

@@ -32,10 +32,14 @@ def _binding(asker: Asker) -> list[Compiled]:
 
 
 def joint(
-    asker: Asker, lits: Sequence[z3.BoolRef], provisions: list[ProvisionResult]
+    asker: Asker,
+    lits: Sequence[z3.BoolRef],
+    provisions: list[ProvisionResult],
+    *,
+    explain: bool = True,
 ) -> tuple[str, JointConflict | None]:
-    """The scenario verdict, and for a violation no single provision shows, the
-    provisions and reports that cannot hold together."""
+    """The scenario verdict, and for a violation no single provision shows (`explain`),
+    the provisions and reports that cannot hold together."""
     if any(r.verdict == "violated" and r.binding for r in provisions):
         return "violation", None
     keeps = {c.provision.id: asker.question(c.provision.id, "keep") for c in _binding(asker)}
@@ -44,6 +48,8 @@ def joint(
     keep_lits = [q for q in keeps.values() if not isinstance(q, bool)]
     if asker.sat([*lits, *keep_lits]):
         return "consistent", None
+    if not explain:
+        return "violation", None
     core, _ = asker.minimal([], [*keep_lits, *lits])
     ids = {q.get_id(): pid for pid, q in keeps.items() if not isinstance(q, bool)}
     names = tuple(ids[c.get_id()] for c in core if c.get_id() in ids)

@@ -73,8 +73,22 @@ FORMATS: Mapping[str, Callable[..., str]] = _Formats(
     }
 )
 
+
+def shows_passing_explanations(fmt: str, *, verbose: bool, quiet: bool) -> bool:
+    """Whether `fmt` shows what decided the verdicts of a scenario that passed, in a run of
+    several scenarios: text gives such a scenario its verdict line alone unless `verbose`;
+    with `quiet` compact, github, junit and markdown leave passing scenarios out. A run
+    whose formats show none is judged verdicts first (`check_file`)."""
+    if fmt == "text":
+        return verbose
+    if fmt in ("compact", "github", "junit", "markdown"):
+        return not quiet
+    return True
+
+
 __all__ = [
     "FORMATS",
+    "shows_passing_explanations",
     "render_compact",
     "render_diagnostics",
     "render_github",
