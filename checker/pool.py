@@ -7,10 +7,17 @@ only the task it was on, which comes back as `Lost` with the reason ("worker
 died: signal 9"), and is replaced; so is one still busy long past `limit`.
 Leaving the iteration early, or an exception such as the one a signal raises
 in the caller, kills every worker before it returns: none outlives the run.
+
+A signal that stops the run (SIGINT, SIGTERM, SIGHUP) is held back while a worker is
+being started: the worker joins the pool's list first, so the exception the signal
+raises finds it there and kills it. The new worker starts with those signals held back
+too, until it has set its own handling of them: a SIGTERM sent to it a moment after its
+birth is then never lost (see `_held_signals`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -36,24 +43,41 @@ class Lost:
     note: Any = None
 
 
+# the signals that stop a run: Ctrl-C, and what the CLI turns into `Stopped`
+_HELD = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 class _Worker(Generic[T]):
-    def __init__(self, ctx: Any, work: Callable[[T, Note], Any]) -> None:
+    def __init__(self, ctx: Any, work: Callable[[T, Note], Any], pool: list[_Worker[T]]) -> None:
+        """Start a worker and add it to `pool`, which holds it from before its process
+        exists: whatever stops the pool, even in the middle of this, stops it too."""
         self.conn, theirs = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_serve, args=(theirs, work, os.getpid()), daemon=True)
-        self.process.start()
-        theirs.close()
         self.task: int | None = None
         self.note: Any = None
         self.since = 0.0
+        pool.append(self)
+        try:
+            with _held_signals():
+                self.process.start()
+        except OSError:  # no process: nothing to stop but the pipe
+            pool.remove(self)
+            self.conn.close()
+            raise
+        finally:
+            theirs.close()
 
     def give(self, index: int, task: T) -> None:
         self.task, self.note, self.since = index, None, time.monotonic()
         self.conn.send((index, task))
 
     def stop(self) -> None:
-        if self.process.exitcode is None:
-            self.process.kill()
-        self.process.join()
+        if self.process.pid is not None:  # (None: its start was cut short before the fork)
+            if self.process.exitcode is None:
+                self.process.kill()
+            self.process.join()
         self.conn.close()
 
 
@@ -84,11 +108,10 @@ def run_pool(
                 if idle is None and len(workers) < jobs and starts_left > 0:
                     starts_left -= 1
                     try:
-                        idle = _Worker(ctx, work)
+                        idle = _Worker(ctx, work, workers)
                     except OSError as err:  # no more processes, or no memory for one
                         why = f"worker could not start: {err}"
                         break
-                    workers.append(idle)
                 if idle is None:
                     break
                 index = waiting.popleft()
@@ -167,11 +190,49 @@ def _death(exitcode: int | None) -> str:
     return f"worker died: exit status {exitcode}"
 
 
+def _held_signals() -> contextlib.AbstractContextManager[None]:
+    """Hold back `_HELD` in this thread (and so in a process forked from it) until the end.
+
+    Why: an exception a signal raises between the fork and the moment the pool knows the
+    worker (a pid it can kill) would leave that worker to `multiprocessing`'s exit
+    handler, which sends it SIGTERM and waits for it. A worker that young still has its
+    parent's handlers, and can lose that SIGTERM: CPython forgets signals that arrived
+    before its after-fork reset, and an exception raised in an at-fork hook is ignored.
+    The worker then waits for a task and the pool for the worker, for ever.
+
+    A held signal stays pending; it is acted on when the mask is restored, which in the
+    pool's process is where the exception is raised. A process with other threads that
+    do not hold the signals may still run the handler inside the start; the pool holds
+    the worker in its list from before the fork for that case."""
+    if not hasattr(signal, "pthread_sigmask"):  # (Windows)
+        return contextlib.nullcontext()
+    return _mask(_HELD)
+
+
+@contextlib.contextmanager
+def _mask(signals: frozenset[int]) -> Generator[None, None, None]:
+    # the mask as it was first, changing nothing: a signal that came before this runs
+    # its handler here, with nothing to undo
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    try:
+        # (its handler may run even so, after the signals are blocked: `finally` restores)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _serve(conn: Connection, work: Callable[[Any, Note], Any], parent: int) -> None:
     """A worker's life: take a task, answer, until told to stop or the pool is gone."""
-    # Ctrl-C reaches the whole process group: the pool decides, and stops the workers itself
+    # Ctrl-C reaches the whole process group: the pool decides, and stops the workers itself.
+    # SIGTERM and SIGHUP end a worker at once, not by the handlers of the process it was
+    # forked from. They were held back since the fork (`_held_signals`): let them in now.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _die_with(parent)
     while True:
         try:

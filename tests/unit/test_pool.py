@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from checker.pool import Lost, run_pool
 
@@ -66,3 +69,34 @@ def test_a_worker_busy_past_the_limit_is_stopped(tmp_path: Path) -> None:
         (1, 2),
     ]
     assert time.monotonic() - began < 10
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="starts the workers by fork (Linux)")
+def test_a_signal_while_a_worker_starts_stops_that_worker_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C just after the second worker's fork, before the pool had it in its list: the
+    KeyboardInterrupt left it running (then only multiprocessing's exit handler would stop
+    it, with a SIGTERM so young a worker can lose). Now it is killed like the first."""
+    from multiprocessing.context import ForkProcess
+
+    started: list[Any] = []
+    real_start = ForkProcess.start
+
+    def start(process: Any) -> None:
+        real_start(process)
+        started.append(process)
+        if len(started) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(ForkProcess, "start", start)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(run_pool(_work, [("ok", i) for i in range(4)], 2))
+        assert len(started) == 2
+        assert [p.exitcode for p in started] == [-signal.SIGKILL] * 2  # none left running
+    finally:
+        for p in started:
+            if p.exitcode is None:
+                p.kill()
+                p.join()
