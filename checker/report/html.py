@@ -33,8 +33,12 @@ from checker.report.timeline import STYLE as TIMELINE_STYLE
 from checker.results import FileError, RunResult, ScenarioResult
 from checker.untrusted import clean
 
+# A long word (a source's URL) wraps rather than widen the page. In the provision table's
+# responsible, window and why columns it may break anywhere: only that lowers a cell's
+# minimum width (`break-word` does not), so the table can shrink to the page's width.
 STYLE = """
-body{font:15px/1.5 system-ui,sans-serif;margin:1.5em auto;max-width:78em;padding:0 1em;color:#1d1d1d}
+body{font:15px/1.5 system-ui,sans-serif;margin:1.5em auto;max-width:78em;padding:0 1em;color:#1d1d1d;
+ overflow-wrap:break-word}
 h1{font-size:1.5em;margin:0} h2{font-size:1.2em;margin:0 0 .4em} h3{font-size:1em;margin:1em 0 .3em}
 a{color:#0b57d0} code{background:#f2f2f2;padding:0 .25em;border-radius:3px}
 pre{white-space:pre-wrap;margin:.2em 0}
@@ -47,7 +51,7 @@ section{border-top:2px solid #ddd;margin-top:2em;padding-top:1em}
  font-weight:700;font-size:.85em;color:#fff;background:#2e7d32}
 .badge.FAIL,.badge.ERROR{background:#c62828} .badge.UNKNOWN{background:#6d6d6d}
 .counts span{margin-right:1.2em;font-weight:600}
-table.p th:nth-child(3){width:36%} table.p th:nth-child(6){width:24%} ol.clauses li{margin:.3em 0}
+table.p th:nth-child(3){width:36%} table.p td:nth-child(n+4){overflow-wrap:anywhere} table.p th:nth-child(6){width:24%} ol.clauses li{margin:.3em 0}
 td:first-child>a{font-family:ui-monospace,monospace;font-size:.92em}
 td[class^=v-]{font-weight:600}
 .v-violated,.v-violation{color:#c62828} .v-open{color:#b45309} .v-pending{color:#1565c0}

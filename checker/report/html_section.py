@@ -205,11 +205,14 @@ def _report(b: Because) -> str:
 
 
 def _parties(p: ProvisionResult) -> str:
-    """The parties responsible, then those only possibly so, each with its report."""
+    """The parties responsible, then those only possibly so, each with its report: its id
+    and line only, as the same report's source may be named for every party."""
     out = escape(", ".join(p.responsible))
     if p.possibly_responsible:
         possible = "; ".join(
-            f"{escape(x.party)} (given {_report(x.report)})" for x in p.possibly_responsible
+            f"{escape(x.party)} (given <code>{escape(x.report.report)}</code>,"
+            f" line {x.report.line})"
+            for x in p.possibly_responsible
         )
         out += f'<i class="exp muted">possibly: {possible}</i>'
     return out
