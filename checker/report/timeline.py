@@ -141,7 +141,9 @@ def short_date(scale: Scale, minute: int) -> str:
 
 
 _KINDS = ("event", "absence", "observation")
-# the timeline's part of the page's style
+# the timeline's part of the page's style. A date beyond the range takes its kind's colour
+# (a timeline's text is dark otherwise) and a white outline: the `as of` line, drawn just
+# inside the edge, runs through it.
 STYLE = """
 svg.tl{max-width:100%;height:auto;display:block}
 svg.tl text{font:12px system-ui,sans-serif;fill:#1d1d1d} svg.tl text.tick{text-anchor:middle;fill:#444}
@@ -150,7 +152,10 @@ svg.tl .grid{stroke:#e6e6e6;fill:none} svg.tl line.edge{stroke:#555;stroke-dasha
 svg.tl .h{fill:transparent} svg.tl .row:hover .h{fill:#eef3fb}
 .event{fill:#2e7d32} .observation{fill:#1565c0} .absence{fill:#757575}
 .deadline{fill:#c62828} .dl{stroke:#c62828;stroke-width:3} .w{fill-opacity:.7}
-.out{stroke:#111;stroke-width:1.5} svg.tl text.far{font-weight:600}
+.out{stroke:#111;stroke-width:1.5}
+svg.tl text.far{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
+svg.tl text.event{fill:#2e7d32} svg.tl text.observation{fill:#1565c0} svg.tl text.absence{fill:#757575}
+svg.tl text.deadline{fill:#c62828}
 .legend{font-size:.85em;color:#444} .legend span{margin-right:1.1em;white-space:nowrap}
 .k{display:inline-block;width:14px;height:9px;margin-right:.35em;vertical-align:middle;border-radius:2px}
 .k.ex{width:8px;height:8px;transform:rotate(45deg);border-radius:0}
