@@ -58,6 +58,9 @@ def _unavailable(reason: str) -> NoReturn:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
     binary = find_chromium()
+    named = os.environ.get("CHECKER_CHROMIUM")
+    if binary is None and named:
+        _unavailable(f"CHECKER_CHROMIUM={named} is neither a file nor a command on PATH")
     if binary is None:
         _unavailable(
             f"no Chromium on PATH (looked for {', '.join(NAMES)}; CHECKER_CHROMIUM names"
