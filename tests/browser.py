@@ -28,8 +28,15 @@ from pathlib import Path
 from typing import Any
 
 # The names Chromium has on Debian/Ubuntu (`chromium`, `chromium-browser`), elsewhere, and
-# the headless-only build as a last resort; CHECKER_CHROMIUM names another one.
-NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+# Debian's headless-only build as a last resort; CHECKER_CHROMIUM names another one.
+NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "chromium-headless-shell",
+)
 FLAGS = (
     "--headless=new",
     "--remote-debugging-pipe",
