@@ -36,6 +36,9 @@ _num_consts = raw(z3core.Z3_model_get_num_consts)
 _const_decl = raw(z3core.Z3_model_get_const_decl)
 _const_interp = raw(z3core.Z3_model_get_const_interp)
 _add_interp = raw(z3core.Z3_add_const_interp)
+_translate = raw(z3core.Z3_model_translate)
+_model_eval = raw(z3core.Z3_model_eval)
+_mk_app = raw(z3core.Z3_mk_app)
 _APP = z3.Z3_APP_AST
 _NOT = z3.Z3_OP_NOT
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
@@ -61,6 +64,7 @@ class Partition:
         # (when the constant was first seen), so a scenario is asked the same calls
         # in every run and gives up, if at all, at the same point
         self._seen: dict[int, int] = {GROUND: -1}
+        self.unions = 0  # parts joined so far: what was found with `find` stays true until then
 
     def find(self, x: int) -> int:
         parent = self._parent
@@ -82,6 +86,7 @@ class Partition:
         if len(fa) < len(fb):
             a, b, fa, fb = b, a, fb, fa
         self._parent[b] = a
+        self.unions += 1
         fa.extend(fb)
         self.formulas[a] = fa
         self.formulas.pop(b, None)
@@ -197,6 +202,10 @@ class Partition:
                 z3core.Z3_solver_assert(ref, solver.solver, f.as_ast())
 
 
+# a group of parts joined by a question's conjuncts: its parts, conjuncts, conjuncts' ids
+_Group = tuple[list[int], list[z3.BoolRef], tuple[int, ...]]
+
+
 class Parts:
     """Questions answered part by part: the session's formulas of every world go to
     `world` (a `Partition`), each gated formula's conjuncts to `gated`; `check` asks
@@ -219,6 +228,14 @@ class Parts:
         self.solved: dict[tuple[object, ...], z3.ModelRef] = {}  # parts known satisfiable
         self.question_solvers: dict[tuple[object, ...], z3.Solver] = {}
         self.lits: dict[int, tuple[z3.BoolRef, int, int]] = {}
+        self._merged: tuple[dict[int, z3.ModelRef], z3.ModelRef] | None = None
+        # the proofs ask one question after another with 10,000 reports assumed, each
+        # time one report changed, under the same gates: the part of each literal and
+        # what the gates' conjuncts join are found once for as long as they hold
+        self._roots: dict[int, tuple[int, int]] = {}  # id of a literal -> (part, sign)
+        self._roots_at = -1  # the partition's `unions` when `_roots` was filled
+        self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
+        self._joins: dict[tuple[object, ...], tuple[list[_Group], set[int]]] = {}
 
     def add(self, f: z3.BoolRef) -> None:
         """A formula of every world."""
@@ -228,12 +245,15 @@ class Parts:
         """A question's formula: each conjunct joins only the parts it touches, and only
         while the question is asked."""
         held = self.gated.setdefault(gate, [])
+        self._gated_clock += 1
         for c in conjuncts(formula):
             held.append((c, self.world.touched(c)))
 
     def scope_closed(self) -> None:
         """The questions' formulas are gone; what is known of the world's parts stays."""
         self.gated.clear()
+        self._gated_clock += 1
+        self._joins.clear()
         self.solved = {k: m for k, m in self.solved.items() if not k[1]}
         self.question_solvers.clear()
 
@@ -266,49 +286,31 @@ class Parts:
         lits: dict[int, list[z3.BoolRef]] = {}
         signs: dict[int, list[int]] = {}
         gate_lits = {id(gates[g]) for g in active}
+        if self._roots_at != p.unions:
+            self._roots.clear()
+            self._joins.clear()
+            self._roots_at = p.unions
+        found = self._roots
         for a in assumptions:
-            if id(a) in gate_lits:
-                continue
-            atom, sign = self._literal(a)
-            r = p.find(atom)
+            entry = found.get(id(a))
+            if entry is None:
+                if id(a) in gate_lits:
+                    continue
+                atom, sign = self._literal(a)
+                entry = found[id(a)] = (p.find(atom), sign)
+            r = entry[0]
             lits.setdefault(r, []).append(a)
-            signs.setdefault(r, []).append(sign)
-        # the parts a question's conjuncts join, for this call only
-        join: dict[int, int] = {}
-
-        def top(x: int) -> int:
-            while (up := join.get(x)) is not None:
-                x = up
-            return x
-
-        conj: list[tuple[z3.BoolRef, list[int]]] = []
-        for g in sorted(active):
-            for c, touched in self.gated.get(g, ()):
-                # a conjunct without unknowns (`false`) is a part of its own
-                rs = sorted({p.find(r) for r in touched}, key=p.rank) or [GROUND]
-                conj.append((c, rs))
-                first = top(rs[0])
-                for r in rs[1:]:
-                    other = top(r)
-                    if other != first:
-                        join[other] = first
-        joined: dict[int, tuple[list[int], list[z3.BoolRef]]] = {}
-        for c, rs in conj:
-            joined.setdefault(top(rs[0]), ([], []))[1].append(c)
-            for r in rs:
-                joined[top(r)][0].append(r)
+            signs.setdefault(r, []).append(entry[1])
+        groups, inside = self._joined(active)
         todo: list[tuple[tuple[object, ...], list[int], list[z3.BoolRef]]] = []
         models: list[z3.ModelRef] = []
-        groups = sorted(joined.values(), key=lambda g: min(p.rank(r) for r in g[0]))
-        for roots, cs in groups:
-            rs = sorted(set(roots), key=p.rank)
+        for rs, cs, ids in groups:
             key: tuple[object, ...] = (
                 tuple((r, p.version.get(r, 0)) for r in rs),
-                tuple(c.get_id() for c in cs),
+                ids,
                 tuple(sorted(x for r in rs for x in signs.get(r, ()))),
             )
             todo.append((key, rs, cs))
-        inside = {r for roots, _ in joined.values() for r in roots}
         version = p.version
         for r in sorted({*p.formulas, *lits} - inside, key=p.rank):
             key = (
@@ -349,7 +351,67 @@ class Parts:
             if not isinstance(got, z3.ModelRef):
                 return got
             models.append(got)
-        return Sat(None, lambda: merged_model(self.ctx, models))
+        return Sat(None, lambda: self._merged_model(models))
+
+    def _merged_model(self, models: list[z3.ModelRef]) -> z3.ModelRef:
+        """The union of the parts' models, made from the last one made when few parts
+        changed since: the proofs ask one question after another with one report
+        changed, so all but one or two parts keep their models, and merging every part's
+        constants again cost a third of judging 10,000 reports."""
+        now = {id(m): m for m in models}
+        last = self._merged
+        out: z3.ModelRef | None = None
+        if last is not None:
+            before, merged = last
+            gone = [m for k, m in before.items() if k not in now]
+            new = [m for k, m in now.items() if k not in before]
+            if len(gone) + len(new) <= len(now) // 2:
+                out = updated_model(self.ctx, merged, gone, new)
+        if out is None:
+            out = merged_model(self.ctx, models)
+        self._merged = (now, out)  # (holding the models keeps their ids unique)
+        return out
+
+    def _joined(self, active: set[int]) -> tuple[list[_Group], set[int]]:
+        """The parts the conjuncts of the gates `active` join, for their calls only: each
+        group's parts (in rank order), conjuncts and the conjuncts' ids, the groups in
+        the order of their first part; and every part in a group. Kept while neither the
+        parts nor the gates' formulas change."""
+        key = (tuple(sorted(active)), self._gated_clock)
+        known = self._joins.get(key)
+        if known is not None:
+            return known
+        p = self.world
+        join: dict[int, int] = {}
+
+        def top(x: int) -> int:
+            while (up := join.get(x)) is not None:
+                x = up
+            return x
+
+        conj: list[tuple[z3.BoolRef, list[int]]] = []
+        for g in sorted(active):
+            for c, touched in self.gated.get(g, ()):
+                # a conjunct without unknowns (`false`) is a part of its own
+                rs = sorted({p.find(r) for r in touched}, key=p.rank) or [GROUND]
+                conj.append((c, rs))
+                first = top(rs[0])
+                for r in rs[1:]:
+                    other = top(r)
+                    if other != first:
+                        join[other] = first
+        joined: dict[int, tuple[list[int], list[z3.BoolRef]]] = {}
+        for c, rs in conj:
+            joined.setdefault(top(rs[0]), ([], []))[1].append(c)
+            for r in rs:
+                joined[top(r)][0].append(r)
+        groups: list[_Group] = [
+            (sorted(set(roots), key=p.rank), cs, tuple(c.get_id() for c in cs))
+            for roots, cs in sorted(joined.values(), key=lambda g: min(p.rank(r) for r in g[0]))
+        ]
+        inside = {r for roots, _ in joined.values() for r in roots}
+        self._joins[key] = (groups, inside)
+        return groups, inside
 
     def _new_subsolver(self) -> z3.Solver:
         sub = z3.SimpleSolver(ctx=self.ctx)
@@ -434,4 +496,37 @@ def merged_model(ctx: z3.Context, models: list[z3.ModelRef]) -> z3.ModelRef:
         for i in range(_num_consts(ref, m)):
             decl = _const_decl(ref, m, i)
             _add_interp(ref, into, decl, _const_interp(ref, m, decl))
+    return out
+
+
+def updated_model(
+    ctx: z3.Context, merged: z3.ModelRef, gone: list[z3.ModelRef], new: list[z3.ModelRef]
+) -> z3.ModelRef:
+    """`merged_model` of the models now, from `merged` (the union of the models before):
+    a copy — an earlier answer may hold `merged` — where the constants of the models
+    `gone` take their value in the models `new`. A constant that no new model has is
+    given the value Z3's model completion gives a constant a model lacks, so every
+    evaluation with completion (the only kind made) sees what it would in a model
+    merged from the start."""
+    ref = ctx.ref()
+    out = z3.ModelRef(_translate(ref, merged.model, ref), ctx)
+    into = out.model
+    given: set[int] = set()
+    for sub in new:
+        m = sub.model
+        for i in range(_num_consts(ref, m)):
+            decl = _const_decl(ref, m, i)
+            _add_interp(ref, into, decl, _const_interp(ref, m, decl))
+            given.add(z3core.Z3_get_ast_id(ref, z3core.Z3_func_decl_to_ast(ref, decl)))
+    empty = z3.ModelRef(z3core.Z3_mk_model(ref), ctx)
+    value = (z3.Ast * 1)()
+    for sub in gone:
+        m = sub.model
+        for i in range(_num_consts(ref, m)):
+            decl = _const_decl(ref, m, i)
+            if z3core.Z3_get_ast_id(ref, z3core.Z3_func_decl_to_ast(ref, decl)) in given:
+                continue
+            ok = _model_eval(ref, empty.model, _mk_app(ref, decl, 0, None), True, value)
+            assert ok, "model completion failed"
+            _add_interp(ref, into, decl, value[0])
     return out

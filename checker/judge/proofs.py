@@ -106,21 +106,22 @@ def _single(
     )
     if not suspects:
         return None
-    by_id = {lit.get_id(): lit for lit in lits}
+    # in a closed world every other report's event is absent: those negations are made
+    # once, not once per report tried (10,000 reports, hundreds tried)
+    absent = [asker.session.negation(x) for x in lits] if closed else []
 
-    def forced(chosen: list[z3.BoolRef]) -> bool:
-        rest = (
-            [asker.session.negation(x) for x in lits if all(x is not y for y in chosen)]
-            if closed
-            else []
-        )
-        return not asker.session.sat(asker.over([*fixed, *chosen, *rest]))
+    def forced(i: int | None) -> bool:
+        """Impossible with `fixed` and report `i` alone (None: with no report)?"""
+        if i is None:
+            return not asker.session.sat(asker.over([*fixed, *absent]))
+        rest = [*absent[:i], *absent[i + 1 :]] if closed else []
+        return not asker.session.sat(asker.over([*fixed, lits[i], *rest]))
 
-    if forced([]):
+    if forced(None):
         return []
     for k in suspects[: asker.opts.core_budget]:
-        if forced([by_id[k]]):
-            return [by_id[k]]
+        if forced(order[k]):
+            return [lits[order[k]]]
     return None
 
 
