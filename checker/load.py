@@ -8,6 +8,7 @@ Cross-file work (includes, the scenario's terms) happens in `resolve`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.models import ScenarioFile, TermsFile
+from checker.models.fast import construct
 from checker.untrusted import safe_start
 from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
 
@@ -190,10 +192,20 @@ def validate(doc: YamlDoc, model: type[M], diags: Diagnostics, base: YamlPath = 
     if not isinstance(data, dict):
         diags.add("S108", doc.span(base))
         return None
+    return validated(model, data, lambda err: report_validation_error(err, doc, model, diags, base))
+
+
+def validated(model: type[M], data: Any, failed: Callable[[ValidationError], None]) -> M | None:
+    """`model.model_validate(data)`, or None after `failed(error)`. A valid document is
+    read without building pydantic's validator (`models.fast`: start-up time); the
+    value is the same, and every error comes from pydantic."""
+    fast = construct(model, data)
+    if fast is not None:
+        return fast
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        report_validation_error(err, doc, model, diags, base)
+        failed(err)
         return None
 
 

@@ -21,7 +21,11 @@ DateValue = Union[str, int]  # a date/datetime string; a bare year arrives as in
 
 class Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        defer_build=True,  # built on first use: a valid document never needs it (fast.py)
     )
 
 

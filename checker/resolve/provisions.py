@@ -7,11 +7,9 @@ None after diagnostics at the keys that are wrong (wherever they were written).
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.ir import FORMS, PeriodDef, Provision, Total
-from checker.load import report_validation_error
+from checker.load import report_validation_error, validated
 from checker.models.terms import Provision as ProvisionModel
 from checker.resolve.amendments import Entry, entry_doc
 from checker.resolve.conditions import ConditionResolver
@@ -30,10 +28,12 @@ def resolve_provision(
     main: TermsSource,
     periods: dict[str, PeriodDef],
 ) -> Provision | None:
-    try:
-        model = ProvisionModel.model_validate(e.raw)
-    except ValidationError as err:
-        report_validation_error(err, entry_doc(e), ProvisionModel, diags)
+    model = validated(
+        ProvisionModel,
+        e.raw,
+        lambda err: report_validation_error(err, entry_doc(e), ProvisionModel, diags),
+    )
+    if model is None:
         return None
     return ProvisionBuilder(e, model, lex, diags, main, periods).build()
 

@@ -30,13 +30,13 @@ def entities(
     for f in files:
         for eid, model in getattr(f.model, section).items():
             where = f.at(section, eid)
-            dump = model.model_dump(by_alias=True)
             if eid in dumps:
-                if dumps[eid][0] != dump:
+                # the same entity in two files: equal models (fields and extra keys) are one
+                if dumps[eid][0] != model:
                     first = dumps[eid]
                     diags.add("R207", where.key_span, related=[first[2]], name=eid, other=first[1])
                 continue
-            dumps[eid] = (dump, f.loaded.file, where.key_span)
+            dumps[eid] = (model, f.loaded.file, where.key_span)
             parents = getattr(model, "part_of", None) if section != "events" else model.is_a
             if isinstance(parents, list):
                 spans[eid] = tuple((where / link / i).span for i in range(len(parents)))
