@@ -94,7 +94,7 @@ def _run_files(
         cache = TermsCache()
         for i, f in enumerate(files):
             results[i] = _check_guarded(f, cache, opts)
-            if i == 0:
+            if i == 0 and total > 1:  # (one file: nothing comes after to spare)
                 _settle()
             if progress:
                 progress(i + 1, total)

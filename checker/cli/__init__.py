@@ -29,7 +29,9 @@ from checker.cli.common import (
     EXIT_USAGE,
     Stopped,
     UsageError,
+    hold_collector,
     say,
+    started,
     usage,
 )
 from checker.cli.newcomer import run_code, run_new, run_vocab
@@ -91,6 +93,8 @@ def _run_command(prog: str, name: str, argv: Sequence[str]) -> int:
     add_arguments(parser)
     # options may come after the paths, as in `check scenarios/ -q`
     args = parser.parse_intermixed_args(argv)
+    if name != "check":  # (`check` says when its pipeline is imported)
+        started()
     return run(**vars(args))
 
 
@@ -187,11 +191,13 @@ def exit_with(code: int) -> NoReturn:
 
 def checker_script() -> NoReturn:
     """The `checker` console script and `python -m checker`."""
+    hold_collector()
     _hold_standard_streams()
     exit_with(main())
 
 
 def check_script() -> NoReturn:
     """The `check` console script."""
+    hold_collector()
     _hold_standard_streams()
     exit_with(check_main())

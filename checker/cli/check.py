@@ -25,6 +25,7 @@ from checker.cli.common import (
     EXIT_UNKNOWN,
     Stopped,
     say,
+    started,
     usage,
 )
 
@@ -98,6 +99,8 @@ def run_check(
     from checker.api import CheckOptions, check_paths
     from checker.judge import Options
     from checker.resolve import Overrides
+
+    started()
 
     opts = CheckOptions(
         overrides=Overrides(
