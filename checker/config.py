@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +134,8 @@ def load_config(diags: Diagnostics, start: Path | None = None) -> Config:
     if path is None:
         return config
     config.source = str(path)
+    import tomllib  # (here: most runs have no pyproject.toml to read)
+
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("checker")
     except (OSError, tomllib.TOMLDecodeError) as err:
