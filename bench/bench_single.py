@@ -5,8 +5,10 @@ checker and Z3, loads and resolves the terms and the scenario, judges it and
 prints. The scenario is the `mixed` workload of bench/workloads.py (half the
 dates uncertain, one ceasefire violation). Prints the median, min and max wall
 seconds of `--runs` whole `check -q FILE` processes and their peak memory, the
-median of as many `check --version` (start-up alone), then, in-process, the seconds `check_file` took, the solver calls and the ratio of
-ours to the `z3` binary on the same questions.
+median of as many `check --version` (start-up alone), where the imports of one
+run go (`python -X importtime`, self time summed by package: z3, pydantic, yaml,
+each stage of ours), then, in-process, the seconds `check_file` took, the solver
+calls and the ratio of ours to the `z3` binary on the same questions.
 
 Run from the repository root:
 
@@ -16,8 +18,11 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import re
 import statistics
+import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,6 +60,10 @@ def main() -> None:
         if not any(p.killed for p in bare):
             row["startup"] = statistics.median(p.wall for p in bare)
             print(f"start-up alone (`check --version`): median {row['startup']:.3f} s")
+        imports = import_times(args.python, path, args.repo)
+        row["imports"] = {k: round(v, 4) for k, v in imports.most_common()}
+        shown = ", ".join(f"{k} {v * 1000:.0f}" for k, v in imports.most_common(12))
+        print(f"imports of one run, ms (self time by package): {shown}")
         judged = harness.judge(args, [path])
         if judged.ok:
             row.update(in_process=judged.seconds, checks=judged.checks, verdict=judged.verdict)
@@ -72,6 +81,27 @@ def main() -> None:
                     line += f", bare z3 {bare.seconds:.3f} s, ours/z3 {row['ratio']:.1f}"
             print(line)
     harness.row_json(args, row)
+
+
+def import_times(python: str, path: Path, repo: str | None) -> Counter[str]:
+    """Seconds spent importing, by package (`checker.STAGE` for ours), in one `check -q`
+    run under `python -X importtime`; `total` is their sum."""
+    code = (
+        "import sys; from checker.cli import check_main; "
+        f"check_main(['-q', '--exit-zero', {str(path)!r}])"
+    )
+    done = subprocess.run(
+        [python, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=repo
+    )
+    out: Counter[str] = Counter()
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", line)
+        if m:
+            parts = m.group(2).split(".")
+            name = ".".join(parts[:2]) if parts[0] == "checker" else parts[0]
+            out[name] += int(m.group(1)) / 1e6
+    out["total"] = sum(out.values())
+    return out
 
 
 if __name__ == "__main__":
