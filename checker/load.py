@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.models import ScenarioFile, TermsFile
-from checker.models.fast import construct
+from checker.models.fast import read
 from checker.untrusted import safe_start
 from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
 
@@ -196,10 +196,10 @@ def validate(doc: YamlDoc, model: type[M], diags: Diagnostics, base: YamlPath = 
 
 
 def validated(model: type[M], data: Any, failed: Callable[[ValidationError], None]) -> M | None:
-    """`model.model_validate(data)`, or None after `failed(error)`. A valid document is
-    read without building pydantic's validator (`models.fast`: start-up time); the
-    value is the same, and every error comes from pydantic."""
-    fast = construct(model, data)
+    """`model.model_validate(data)`, or None after `failed(error)`. A valid document
+    may be read without building pydantic's validator (`models.fast`: start-up time);
+    the value is the same, and every error comes from pydantic."""
+    fast = read(model, data)
     if fast is not None:
         return fast
     try:

@@ -8,11 +8,17 @@ models, values, types and fields set — and otherwise returns None: then
 `model_validate` runs, for the value or for its errors, which therefore always
 come from pydantic. Only exact types are taken (an `int` where a `str` is
 declared is pydantic's to coerce) and a union only when one member fits.
+
+Reading this way costs about seven times pydantic's validator once that is
+built, so `read` stops using it for a model after `BUDGET` seconds of CPU in
+a process (a library of scenarios) or for a large document: it builds the
+validator then, once, as it used to be built at import.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import types
 import typing
 from functools import cache
@@ -23,7 +29,11 @@ from pydantic import BaseModel, StringConstraints
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["construct"]
+__all__ = ["construct", "read"]
+
+BUDGET = 0.03  # seconds of CPU per model and process before its validator is built
+LARGE = 400  # entries in a document's top-level lists and mappings: validated by pydantic
+_spent: dict[type[BaseModel], float] = {}
 
 
 class _Unsure(Exception):
@@ -37,6 +47,27 @@ class _Fail:
 FAIL: Any = _Fail()
 _SCALARS = (bool, int, float, str)
 _UNIONS = (typing.Union, types.UnionType)
+
+
+def read(model: type[M], data: Any) -> M | None:
+    """`construct` while it is the cheaper way, else None (then `model_validate`)."""
+    if model.__pydantic_complete__:
+        return None
+    spent = _spent.get(model, 0.0)
+    if spent > BUDGET or _size(data) > LARGE:
+        model.model_rebuild()
+        return None
+    began = time.process_time()
+    try:
+        return construct(model, data)
+    finally:
+        _spent[model] = spent + time.process_time() - began
+
+
+def _size(data: Any) -> int:
+    if type(data) is not dict:
+        return 0
+    return sum(len(v) for v in data.values() if type(v) in (list, dict))
 
 
 def construct(model: type[M], data: Any) -> M | None:

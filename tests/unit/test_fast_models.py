@@ -148,3 +148,21 @@ def test_mutations_agree_with_pydantic() -> None:
         changed = _mutated(data, path, how, rng.choice(REPLACEMENTS))
         read += agrees(model, changed, f"{name} {how} {path}")
     assert read > 300  # many mutations stay valid and are read
+
+
+def test_the_validator_is_built_once_reading_stops_paying() -> None:
+    from checker.models import fast
+    from checker.models.common import Strict
+
+    class Small(Strict):
+        a: int
+
+    class Listed(Strict):
+        xs: list[int]
+
+    read = fast.read(Small, {"a": 1})
+    assert type(read) is Small and read.a == 1 and not Small.__pydantic_complete__
+    fast._spent[Small] = fast.BUDGET + 1  # a library's worth of documents read
+    assert fast.read(Small, {"a": 1}) is None and Small.__pydantic_complete__
+    assert fast.read(Listed, {"xs": list(range(fast.LARGE + 1))}) is None  # one large document
+    assert Listed.__pydantic_complete__
