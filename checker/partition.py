@@ -236,6 +236,8 @@ class Parts:
         self._roots_at = -1  # the partition's `unions` when `_roots` was filled
         self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
         self._joins: dict[tuple[object, ...], tuple[list[_Group], set[int]]] = {}
+        self._outside_key: tuple[object, ...] | None = None
+        self._outside_order: list[int] = []
 
     def add(self, f: z3.BoolRef) -> None:
         """A formula of every world."""
@@ -312,11 +314,12 @@ class Parts:
             )
             todo.append((key, rs, cs))
         version = p.version
-        for r in sorted({*p.formulas, *lits} - inside, key=p.rank):
+        for r in self._outside(lits, inside):
+            sg = signs.get(r, ())
             key = (
                 ((r, version.get(r, 0)),),
                 (),
-                tuple(sorted(signs.get(r, ()))),
+                (sg[0],) if len(sg) == 1 else tuple(sorted(sg)),
             )
             known = self.solved.get(key)
             if known is None:
@@ -371,6 +374,18 @@ class Parts:
             out = merged_model(self.ctx, models)
         self._merged = (now, out)  # (holding the models keeps their ids unique)
         return out
+
+    def _outside(self, lits: dict[int, list[z3.BoolRef]], inside: set[int]) -> list[int]:
+        """Every part with formulas or assumptions that no conjunct of the question joins,
+        in rank order; kept while the same parts have formulas and assumptions (the
+        proofs' calls, one report changed at a time, keep them all)."""
+        p = self.world
+        key = (p.unions, frozenset(p.formulas), frozenset(lits), frozenset(inside))
+        if self._outside_key == key:
+            return self._outside_order
+        order = sorted({*p.formulas, *lits} - inside, key=p.rank)
+        self._outside_key, self._outside_order = key, order
+        return order
 
     def _joined(self, active: set[int]) -> tuple[list[_Group], set[int]]:
         """The parts the conjuncts of the gates `active` join, for their calls only: each
