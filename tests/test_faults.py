@@ -176,15 +176,21 @@ def test_a_killed_worker_costs_only_its_scenario(tmp_path: Path) -> None:
     assert proc.returncode == 4
 
 
+def _signalled_run(tmp_path: Path) -> tuple[Path, tuple[str | Path, ...]]:
+    """A previous report, and the arguments of a `--jobs 2` run that would replace it
+    (one of its scenarios is hard: the run is still going when the signal comes)."""
+    lib = _library(tmp_path)
+    report = tmp_path / "report.json"
+    report.write_text("the previous report\n")
+    return report, ("--jobs", "2", "--timeout", "30", "--format", "json", "--output", report, lib)
+
+
 @needs_proc
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_the_workers_and_keeps_the_previous_report(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    lib = _library(tmp_path)
-    report = tmp_path / "report.json"
-    report.write_text("the previous report\n")
-    args = ("--jobs", "2", "--timeout", "30", "--format", "json", "--output", report, lib)
+    report, args = _signalled_run(tmp_path)
     with _started(*args) as (proc, workers):
         began = time.monotonic()
         proc.send_signal(signum)
@@ -231,10 +237,7 @@ check_script()
 def test_a_signal_while_a_worker_starts_still_stops_the_run(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    lib = _library(tmp_path)
-    report = tmp_path / "report.json"
-    report.write_text("the previous report\n")
-    args = ["--jobs", "2", "--timeout", "30", "--format", "json", "--output", report, lib]
+    report, args = _signalled_run(tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-c", _SIGNAL_AT_SECOND_FORK, str(int(signum)), *map(str, args)],
         stdout=subprocess.PIPE,
