@@ -144,11 +144,16 @@ def _started(*args: str | Path) -> Iterator[tuple[subprocess.Popen[str], list[in
         workers = _wait_for(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid))
         yield proc, workers
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
+        _end_group(proc)
+
+
+def _end_group(proc: subprocess.Popen[str]) -> None:
+    """Kill whatever is left of the run's process group, and reap the run."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
 
 
 # ---- 1. a worker that dies, and signals to the run ------------------------------------
@@ -250,11 +255,7 @@ def test_a_signal_while_a_worker_starts_still_stops_the_run(
         out, err = proc.communicate(timeout=10)
         _wait_for(lambda: not _left_in_group(proc.pid), seconds=5)  # no worker left behind
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
+        _end_group(proc)
     assert "Traceback" not in err, err
     assert proc.returncode == 128 + signum
     assert report.read_text() == "the previous report\n"
