@@ -497,6 +497,16 @@ def conjuncts(f: z3.BoolRef) -> list[z3.BoolRef]:
     return out
 
 
+def _const_decls(ref: object, m: object) -> Iterator[object]:
+    """The declarations of the constants model `m` gives a value."""
+    for i in range(_num_consts(ref, m)):
+        yield _const_decl(ref, m, i)
+
+
+def _decl_id(ref: object, decl: object) -> int:
+    return int(z3core.Z3_get_ast_id(ref, z3core.Z3_func_decl_to_ast(ref, decl)))
+
+
 def merged_model(ctx: z3.Context, models: list[z3.ModelRef]) -> z3.ModelRef:
     """One model with every constant of the parts' models (the parts share none)."""
     ref = ctx.ref()
@@ -508,8 +518,7 @@ def merged_model(ctx: z3.Context, models: list[z3.ModelRef]) -> z3.ModelRef:
             continue
         seen.add(id(sub))
         m = sub.model
-        for i in range(_num_consts(ref, m)):
-            decl = _const_decl(ref, m, i)
+        for decl in _const_decls(ref, m):
             _add_interp(ref, into, decl, _const_interp(ref, m, decl))
     return out
 
@@ -529,17 +538,14 @@ def updated_model(
     given: set[int] = set()
     for sub in new:
         m = sub.model
-        for i in range(_num_consts(ref, m)):
-            decl = _const_decl(ref, m, i)
+        for decl in _const_decls(ref, m):
             _add_interp(ref, into, decl, _const_interp(ref, m, decl))
-            given.add(z3core.Z3_get_ast_id(ref, z3core.Z3_func_decl_to_ast(ref, decl)))
+            given.add(_decl_id(ref, decl))
     empty = z3.ModelRef(z3core.Z3_mk_model(ref), ctx)
     value = (z3.Ast * 1)()
     for sub in gone:
-        m = sub.model
-        for i in range(_num_consts(ref, m)):
-            decl = _const_decl(ref, m, i)
-            if z3core.Z3_get_ast_id(ref, z3core.Z3_func_decl_to_ast(ref, decl)) in given:
+        for decl in _const_decls(ref, sub.model):
+            if _decl_id(ref, decl) in given:
                 continue
             ok = _model_eval(ref, empty.model, _mk_app(ref, decl, 0, None), True, value)
             assert ok, "model completion failed"
