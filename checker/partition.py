@@ -25,13 +25,9 @@ import z3
 from z3 import z3core
 
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
-from checker.z3raw import raw
+from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, raw
 
-_kind = raw(z3core.Z3_get_ast_kind)
 _nargs = raw(z3core.Z3_get_app_num_args)
-_arg = raw(z3core.Z3_get_app_arg)
-_decl = raw(z3core.Z3_get_app_decl)
-_decl_kind = raw(z3core.Z3_get_decl_kind)
 _num_consts = raw(z3core.Z3_model_get_num_consts)
 _const_decl = raw(z3core.Z3_model_get_const_decl)
 _const_interp = raw(z3core.Z3_model_get_const_interp)
@@ -120,17 +116,17 @@ class Partition:
             if kids is None:
                 if k in rep_of:
                     continue
-                if _kind(c, node) != _APP:
+                if ast_kind(c, node) != _APP:
                     rep_of[k] = GROUND  # numerals (and no quantifiers are made)
                     continue
                 n = _nargs(c, node)
                 if n == 0:
-                    uninterpreted = _decl_kind(c, _decl(c, node)) == _UNINTERPRETED
+                    uninterpreted = decl_kind(c, app_decl(c, node)) == _UNINTERPRETED
                     rep_of[k] = k if uninterpreted else GROUND
                     if uninterpreted:
                         self._seen.setdefault(k, len(self._seen))
                     continue
-                children = [_arg(c, node, i) for i in range(n)]
+                children = [app_arg(c, node, i) for i in range(n)]
                 stack.append((node, children))
                 stack.extend((ch, None) for ch in children if ch.value not in rep_of)
                 continue
@@ -163,15 +159,15 @@ class Partition:
                 if r != GROUND:
                     out.add(self.find(r))
                 continue
-            if _kind(c, node) != _APP:
+            if ast_kind(c, node) != _APP:
                 continue
             n = _nargs(c, node)
             if n == 0:
-                if _decl_kind(c, _decl(c, node)) == _UNINTERPRETED:
+                if decl_kind(c, app_decl(c, node)) == _UNINTERPRETED:
                     self._seen.setdefault(k, len(self._seen))
                     out.add(self.find(k))
                 continue
-            stack.extend(_arg(c, node, i) for i in range(n))
+            stack.extend(app_arg(c, node, i) for i in range(n))
         return out
 
     def literal(self, lit: z3.BoolRef) -> tuple[int, bool] | None:
@@ -179,8 +175,8 @@ class Partition:
         None for an assumption that is not a literal (a candidate world's `x = 5`)."""
         c = self._c
         ast = lit.as_ast()
-        negated = _decl_kind(c, _decl(c, ast)) == _NOT
-        node = _arg(c, ast, 0) if negated else ast
+        negated = decl_kind(c, app_decl(c, ast)) == _NOT
+        node = app_arg(c, ast, 0) if negated else ast
         if _nargs(c, node) != 0:
             return None
         atom: int = node.value

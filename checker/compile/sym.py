@@ -15,7 +15,7 @@ from typing import TypeAlias
 import z3
 from z3 import z3core
 
-from checker.z3raw import raw
+from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, raw
 
 Bool: TypeAlias = bool | z3.BoolRef
 Arith: TypeAlias = int | float | z3.ArithRef
@@ -43,10 +43,6 @@ _mk_int64 = raw(z3core.Z3_mk_int64)
 _mk_const = raw(z3core.Z3_mk_const)
 _mk_symbol = raw(z3core.Z3_mk_string_symbol)
 _inc_ref = raw(z3core.Z3_inc_ref)
-_ast_kind = raw(z3core.Z3_get_ast_kind)
-_app_decl = raw(z3core.Z3_get_app_decl)
-_decl_kind = raw(z3core.Z3_get_decl_kind)
-_app_arg = raw(z3core.Z3_get_app_arg)
 _get_sort = raw(z3core.Z3_get_sort)
 _sort_kind = raw(z3core.Z3_get_sort_kind)
 _INT_SORT = z3.Z3_INT_SORT
@@ -174,8 +170,8 @@ def Not(x: Bool) -> Bool:
         return not x
     ctx = x.ctx
     c, ast = ctx.ctx, x.ast
-    if _ast_kind(c, ast) == _APP and _decl_kind(c, _app_decl(c, ast)) == _OP_NOT:
-        return _bool(_app_arg(c, ast, 0), ctx)
+    if ast_kind(c, ast) == _APP and decl_kind(c, app_decl(c, ast)) == _OP_NOT:
+        return _bool(app_arg(c, ast, 0), ctx)
     return _bool(_mk_not(c, ast), ctx)
 
 
