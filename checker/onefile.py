@@ -75,7 +75,6 @@ def check_file(
         noted(blank_result(scenario))
     result = _judged(scenario, opts, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
-    compare_expectations(result, scenario)
     if every_reading and loaded is not None:
         _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline)
         if diags.has_errors:
@@ -120,24 +119,29 @@ def _allocating(large: bool) -> Iterator[None]:
 
 
 def _judged(scenario: Scenario, opts: CheckOptions, deadline: Deadline) -> ScenarioResult:
-    """The scenario's result as `judge` gives it — or, for a brief run, its verdicts alone
-    when it passes: explanations cost a third of a passing library's time and are not shown.
-    One that does not pass is judged again in full, in a fresh context, so what is shown is
-    byte for byte what a full run shows. If that second judgement gives up (a time limit
-    shared by both), the verdicts stand and each provision says why nothing is named."""
+    """The scenario's result as `judge` gives it, compared with its expectations — or, for
+    a brief run, its verdicts alone when it passes: explanations cost a third of a passing
+    library's time and are not shown. One that does not pass is judged again in full, in
+    a fresh context, so what is shown is byte for byte what a full run shows. If that
+    second judgement gives up (a time limit shared by both), the verdicts stand and each
+    provision says why nothing is named."""
     if not opts.brief or not opts.judge.explanations:
-        return judge(scenario, opts.judge, deadline)
-    first = judge(scenario, replace(opts.judge, explanations=False), deadline)
-    compare_expectations(first, scenario)
+        return _compared(judge(scenario, opts.judge, deadline), scenario)
+    first = _compared(judge(scenario, replace(opts.judge, explanations=False), deadline), scenario)
     if first.passed and first.verdict != "unknown":
         return first
-    full = judge(scenario, opts.judge, deadline)
+    full = _compared(judge(scenario, opts.judge, deadline), scenario)
     if full.verdict != "unknown" or first.verdict == "unknown":
         return full
     assert full.reason is not None
-    first.mismatches = []  # compared again by the caller
+    # (the expectations were compared with the verdicts, which stand)
     first.provisions = [_unexplained(p, full.reason) for p in first.provisions]
     return first
+
+
+def _compared(result: ScenarioResult, scenario: Scenario) -> ScenarioResult:
+    compare_expectations(result, scenario)
+    return result
 
 
 def _unexplained(p: ProvisionResult, reason: str) -> ProvisionResult:
