@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import z3
 from z3 import z3core
+
+from checker.records import record
 
 
 class Sat:
@@ -32,12 +33,12 @@ class Sat:
         return self._model
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unsat:
     pass
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unknown:
     reason: str
 

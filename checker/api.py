@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from checker.judge import Options
 from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
 from checker.onefile import CheckOptions, check_file, compare_expectations
+from checker.records import replace
 from checker.resolve import Overrides, TermsCache, TermsResolver, resolve_scenario
 from checker.results import FileError, RunResult, ScenarioResult
 

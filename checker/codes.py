@@ -9,8 +9,9 @@ Every code has a heading in `docs/diagnostics.md` (a test keeps them in step).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from checker.records import record
 
 
 class Severity(StrEnum):
@@ -22,7 +23,7 @@ class Severity(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Code:
     code: str
     template: str

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker.diagnostics import Diagnostics, Span, did_you_mean
+from checker.records import field, record
 
 
-@dataclass
+@record
 class Config:
     paths: list[str] = field(default_factory=lambda: ["scenarios"])
     terms: str | None = None

@@ -8,13 +8,13 @@ raising, so one run reports every problem in a file; `report/` renders them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from checker import codes
 from checker.codes import Severity as Severity  # where diagnostics are made, it is named from here
+from checker.records import field, record
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Span:
     """A region of a file, 1-based lines and columns; end is exclusive. Line 0 is the file
     (or directory) as a whole: a problem with the entry itself, shown as `path: message`."""
@@ -31,7 +31,7 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     code: str
     message: str
@@ -52,7 +52,7 @@ class Diagnostic:
         return text
 
 
-@dataclass
+@record
 class Diagnostics:
     """A collector: stages add to it and carry on where they can."""
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone
 from functools import lru_cache
 from typing import Literal
 
+from checker.records import record
 from checker.timeutil import (
     TimeError,
     Zone,
@@ -38,7 +38,7 @@ _MAX_MONTHS = 12 * 10_000
 _MAX_MINUTES = 10_000 * 366 * DAY
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Duration:
     """A length of time: parts added left to right, as written.
 
@@ -252,7 +252,7 @@ def require_exact(d: Duration) -> None:
 Edge = Literal["start", "end", "before"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Piece:
     """Over anchor minutes [first, last]: end = a + add (no `wall`), or, for a day
     boundary, end = ((a + wall) // DAY + days) * DAY + add."""
@@ -269,7 +269,7 @@ class Piece:
         return ((a + self.wall) // DAY + self.days) * DAY + self.add
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shift:
     """How a relative window end follows from its anchor minute a (SPEC §3.5).
 

@@ -13,7 +13,6 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -29,6 +28,7 @@ from checker.diagnostics import Diagnostic, Diagnostics, Span
 from checker.ir import Terms
 from checker.load import display_path, load_terms
 from checker.outputs import write_parts
+from checker.records import field, record
 from checker.resolve import TermsResolver
 from checker.yamlsource import MAX_BYTES, MAX_NODES
 
@@ -36,7 +36,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (acled.PROFILE, ucdp.PROFILE)
 _CHUNK = 1 << 16
 
 
-@dataclass
+@record
 class ImportResult:
     """What an import did: its diagnostics, its counts, and whether it wrote the file."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -18,13 +17,14 @@ from pydantic import BaseModel, ValidationError
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.models import ScenarioFile, TermsFile
 from checker.models.fast import read
+from checker.records import record
 from checker.untrusted import safe_start
 from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
 
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Loaded(Generic[M]):
     """A model together with the document it came from (for positions)."""
 

@@ -12,7 +12,6 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.answers import Deadline
@@ -21,11 +20,12 @@ from checker.ir import Scenario
 from checker.judge import Options, blank_result, judge
 from checker.load import display_path, load_scenario
 from checker.models import ScenarioFile
+from checker.records import field, record, replace
 from checker.resolve import Overrides, TermsCache, resolve_scenario
 from checker.results import FileError, Mismatch, ProvisionResult, ScenarioResult
 
 
-@dataclass
+@record
 class CheckOptions:
     overrides: Overrides = field(default_factory=Overrides)
     judge: Options = field(default_factory=Options)

@@ -25,9 +25,10 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
+
+from checker.records import record
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,7 +36,7 @@ R = TypeVar("R")
 Note = Callable[[Any], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Lost:
     """A task whose worker ended without answering: why, and the last note it sent."""
 

@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from checker.diagnostics import Diagnostic, Span
+from checker.records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Because:
     """One report in an explanation, with where it was written and who said it."""
 
@@ -24,7 +23,7 @@ class Because:
     detail: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Possible:
     """A party that is responsible for a breach in some compatible world but not in all,
     with the report whose event makes it possible (e.g. one with an unknown actor)."""
@@ -33,7 +32,7 @@ class Possible:
     report: Because
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact:
     """One attribute of one event that differs between two worlds."""
 
@@ -43,7 +42,7 @@ class Fact:
     breaching: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OpenExplanation:
     """Why a provision is `open`: the facts that differ and the reports that decide."""
 
@@ -51,7 +50,7 @@ class OpenExplanation:
     deciding: tuple[Because, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProvisionResult:
     id: str
     point: str | None
@@ -78,7 +77,7 @@ class ProvisionResult:
     ] = ()  # --interpretation all: (reading, its other verdict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     """Something on a scenario's timeline: a report's possible minutes, or a deadline."""
 
@@ -91,7 +90,7 @@ class Mark:
     detail: str = ""  # what was reported, in a few words (`describe`)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """A maximal coherent subset of the reports and the verdicts under it."""
 
@@ -102,7 +101,7 @@ class Reading:
     provisions: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JointConflict:
     """For a violation no single provision shows: provisions and reports that cannot hold together."""
 
@@ -110,7 +109,7 @@ class JointConflict:
     because: tuple[Because, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mismatch:
     what: str  # "verdict" or a provision id
     expected: str
@@ -118,7 +117,7 @@ class Mismatch:
     span: Span | None = None
 
 
-@dataclass
+@record
 class ScenarioResult:
     file: str
     id: str
@@ -156,7 +155,7 @@ class ScenarioResult:
         return self.verdict == "consistent"
 
 
-@dataclass
+@record
 class FileError:
     """A file that could not be judged: its diagnostics."""
 
@@ -164,7 +163,7 @@ class FileError:
     diagnostics: list[Diagnostic]
 
 
-@dataclass
+@record
 class RunResult:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)

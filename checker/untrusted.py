@@ -11,10 +11,12 @@ the same to every string inside a result, and renderers call it first.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
+import sys
 from enum import Enum
 from typing import Any, TypeVar
+
+from checker.records import fields, is_record
 
 T = TypeVar("T")
 
@@ -62,21 +64,26 @@ def safe_start(name: str) -> str:
 
 
 def clean(value: T) -> T:
-    """`value` with every string in it (in dataclasses, lists, tuples, dict keys and values,
+    """`value` with every string in it (in records and dataclasses, lists, tuples, dict keys and values,
     at any depth) passed through `shown`. What has nothing to escape is shared, not copied;
     what has is a copy, and `value` itself is left as it was."""
     return _clean(value, {})  # type: ignore[no-any-return]
 
 
 _ATOMS = frozenset({int, float, bool, type(None)})
-# the fields of each dataclass met so far (None: the type is no dataclass)
+# the fields of each record or dataclass met so far (None: the type is neither)
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _fields(kind: type) -> tuple[str, ...] | None:
     if kind not in _FIELDS:
-        is_data = dataclasses.is_dataclass(kind) and not issubclass(kind, Enum)
-        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_data else None
+        if is_record(kind):
+            _FIELDS[kind] = tuple(f.name for f in fields(kind))
+        else:  # no class is a dataclass unless `dataclasses` was imported by someone
+            std = sys.modules.get("dataclasses")
+            _FIELDS[kind] = None
+            if std is not None and std.is_dataclass(kind) and not issubclass(kind, Enum):
+                _FIELDS[kind] = tuple(f.name for f in std.fields(kind))
     return _FIELDS[kind]
 
 

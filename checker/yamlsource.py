@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checker.diagnostics import Diagnostics, Span
 from checker.files import read_file
+from checker.records import field, record
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -106,7 +106,7 @@ def _check_depth(text: str) -> bool:
     return anchors
 
 
-@dataclass
+@record
 class YamlDoc:
     """A loaded document: plain data plus where every value and key was written."""
 

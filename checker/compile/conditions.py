@@ -12,7 +12,6 @@ neither fulfilled nor breached.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from checker.compile import sym
 from checker.compile.provisions import Compiled, ProvisionCompiler
@@ -28,6 +27,7 @@ from checker.ir import (
     Provision,
     condition_refs,
 )
+from checker.records import replace
 
 
 def compile_all(

@@ -25,8 +25,6 @@ with that reason — never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import z3
 
 from checker.compile import sym
@@ -46,9 +44,10 @@ from checker.ir import (
     Test,
     condition_events,
 )
+from checker.records import record, replace
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EventClass:
     """A set of events: the kind, actor and place codes they may have (None: any)."""
 
@@ -80,7 +79,7 @@ def class_of(index: Index, m: MatchIR) -> EventClass:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Zone:
     """No unreported event of `cls` lies in [lo, hi] where `lit` holds (complete: True)."""
 

@@ -11,7 +11,6 @@ literal of the timelines (exact both ways), never a formula per change point.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from checker import durations as du
 from checker.compile import sym
@@ -21,13 +20,14 @@ from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import Slot, World
 from checker.durations import Shift
 from checker.ir import Anchored, Fixed, MatchIR, Point, Provision, StateCond, Window
+from checker.records import field, record
 
 
 def _no_culprits() -> list[tuple[Slot, Bool]]:
     return []
 
 
-@dataclass
+@record
 class Compiled:
     provision: Provision
     breach: Bool
@@ -39,7 +39,7 @@ class Compiled:
     span: Span | None = None  # its window, for explanations (which reports fall outside)
 
 
-@dataclass
+@record
 class Span:
     """A provision window in solver terms; `end` None runs on past as_of."""
 

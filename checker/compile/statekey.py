@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import z3
@@ -24,6 +23,7 @@ from checker.compile.openworld import Beyond, EventClass, setter_class
 from checker.compile.sym import Arith, Bool, Cat, Time
 from checker.compile.world import Slot, World
 from checker.ir import StateCond, StateDef
+from checker.records import field, record
 
 
 class Owner(Protocol):
@@ -63,7 +63,7 @@ class Defined:
         self.gates: set[int] = set()  # ids of the gates it is asserted under (0: none needed)
 
 
-@dataclass
+@record
 class Change:
     """A slot that may change the state for this key: when it does, and to/by what."""
 

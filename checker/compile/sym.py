@@ -9,12 +9,12 @@ carry bounds so comparisons fold when the ranges decide them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TypeAlias
 
 import z3
 from z3 import z3core
 
+from checker.records import record
 from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, raw
 
 Bool: TypeAlias = bool | z3.BoolRef
@@ -289,7 +289,7 @@ def Eq(a: object, b: object) -> Bool:
     return _expr(a, ctx) == _expr(b, ctx)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Time:
     """A minute: a constant, or a Z3 integer known to lie within [lo, hi]."""
 
@@ -339,7 +339,7 @@ def t_in(t: Time, lo: Time | None, hi: Time | None) -> Bool:
     return And(True if lo is None else t_le(lo, t), True if hi is None else t_le(t, hi))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cat:
     """A categorical value as an index: a constant or a Z3 integer within `dom`."""
 
@@ -376,7 +376,7 @@ def cat_eq(a: Cat, b: Cat) -> Bool:
     return Eq(a.e, b.e)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Num:
     """A number: a constant, or a Z3 term within [lo, hi] (None: unbounded)."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import z3
 
@@ -32,6 +31,7 @@ from checker.ir import (
     StateReport,
     TextAttr,
 )
+from checker.records import field, record
 
 Value = Cat | Num
 
@@ -104,7 +104,7 @@ class Index:
         return self.table(ns)[code]
 
 
-@dataclass
+@record
 class Slot:
     """One event of the world: a reported event (group) or a phantom."""
 
@@ -127,7 +127,7 @@ class Slot:
         return self.t.exact
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PhantomPlan:
     """One explicit unreported event of an open world: the kinds, actors and places it
     may have (None: any)."""
@@ -139,7 +139,7 @@ class PhantomPlan:
     places: frozenset[int] | None
 
 
-@dataclass
+@record
 class Tracked:
     """A tracking literal and what it stands for."""
 
@@ -147,7 +147,7 @@ class Tracked:
     report: object
 
 
-@dataclass
+@record
 class World:
     scenario: Scenario
     index: Index

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,13 +23,14 @@ from checker.datasets.profile import BadValue, DateSpec, Profile
 from checker.datasets.rules import UNKNOWN, FieldRule, Ids, Rules
 from checker.diagnostics import Diagnostics, Severity, Span
 from checker.models.common import ID_PATTERN
+from checker.records import field, record
 
 _ID = re.compile(ID_PATTERN)
 
 FieldValue = Any  # int | float | str | bool | (low, high) | Ids
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     id: str
     kind: str
@@ -42,13 +42,13 @@ class Report:
     note: str | None
 
 
-@dataclass
+@record
 class Tally:
     count: int
     first: int  # the line of the first row
 
 
-@dataclass
+@record
 class Counts:
     rows: int = 0
     reports: int = 0
@@ -57,7 +57,7 @@ class Counts:
     bad: int = 0
 
 
-@dataclass
+@record
 class Converter:
     rules: Rules
     csv_name: str  # the CSV as the written scenario names it (relative to it)

@@ -13,17 +13,17 @@ import csv
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from checker.diagnostics import Diagnostics, Span
 from checker.files import report_stat_error, special_kind, whole
+from checker.records import record
 
 MAX_LINE = 1 << 20  # bytes in one physical line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     """One record: the line it starts on and its values by (lower-case) column name."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from checker.datasets.csvrows import Row
+from checker.records import record
 
 # A scenario date: a day (`2020-11-20`), a month (`2020-11`) or a window of days.
 DateSpec = str | tuple[date, date]
@@ -30,7 +30,7 @@ class BadValue(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Profile:
     name: str  # as on the command line: `acled`
     title: str  # as in sources: `ACLED`

@@ -13,7 +13,6 @@ distinct value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.datasets.csvrows import Row
@@ -32,13 +31,14 @@ from checker.diagnostics import Diagnostics, did_you_mean
 from checker.diagnostics import Span as Where
 from checker.ir import FieldType, Terms
 from checker.load import Loaded
+from checker.records import field, record, replace
 from checker.yamlsource import YamlPath
 
 UNKNOWN = "unknown"
 Ids = tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Matcher:
     exact: frozenset[str]
     regexes: tuple[re.Pattern[str], ...]
@@ -54,7 +54,7 @@ def holds(cond: Condition, row: Row) -> bool:
     return all(m(row.get(column)) for column, m in cond)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldRule:
     name: str
     type: FieldType
@@ -64,7 +64,7 @@ class FieldRule:
     value: Any = None  # or this constant
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EventRule:
     index: int
     cond: Condition
@@ -73,14 +73,14 @@ class EventRule:
     fields: dict[str, FieldRule]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlaceRule:
     cond: Condition
     box: tuple[float, float, float, float] | None  # south, north, west, east
     ids: Ids
 
 
-@dataclass
+@record
 class Rules:
     profile: Profile
     header: ScenarioHeader

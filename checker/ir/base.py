@@ -7,11 +7,11 @@ accept. Spans ride along for reporting and are excluded from equality.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
 from checker.diagnostics import Span
 from checker.durations import Shift
+from checker.records import field, record
 
 # "someone / somewhere else": a value outside the vocabulary.
 OTHER = "*other*"
@@ -25,7 +25,7 @@ def span_field() -> Span:
     return field(default=Span("<none>"), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entity:
     """An actor, place or event kind."""
 
@@ -37,7 +37,7 @@ class Entity:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hierarchy:
     """A closed `part_of` / `is_a` graph: `ancestors[x]` includes x itself."""
 
@@ -56,7 +56,7 @@ class Hierarchy:
         return frozenset(x for x, anc in self.ancestors.items() if y in anc)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldType:
     kind: FieldKind
     words: tuple[str, ...] = ()
@@ -69,13 +69,13 @@ class FieldType:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindDef:
     id: str
     fields: dict[str, FieldType]  # inherited along is_a included
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CatTest:
     """Accepts a categorical value v iff (v in values) != negate (OTHER is never in values)."""
 
@@ -86,7 +86,7 @@ class CatTest:
         return (v in self.values) != self.negate
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NumTest:
     """Accepts a number within any of the closed ranges (None: unbounded), xor negate."""
 
@@ -101,7 +101,7 @@ class NumTest:
 Test = CatTest | NumTest
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MatchIR:
     """A resolved MATCH; `kinds` already holds every kind that is_a the named ones."""
 
@@ -112,12 +112,12 @@ class MatchIR:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fixed:
     minute: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Anchored:
     """A minute anchored on events: the first event matching each of `matches` has
     happened (`after` names one; `after_all` several, and the anchor is the latest of
@@ -132,7 +132,7 @@ class Anchored:
 Point = Fixed | Anchored
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Window:
     """A closed window of minutes; None ends are unbounded (start: in_force)."""
 
@@ -141,7 +141,7 @@ class Window:
     during: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StateCond:
     state: str
     key: tuple[str, ...]

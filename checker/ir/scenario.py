@@ -3,35 +3,35 @@ values each attribute may take, its `complete` classes and expectations."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from checker.diagnostics import Span
 from checker.ir.base import MatchIR, StateCond, span_field
 from checker.ir.terms import Terms
+from checker.records import record
 from checker.timeutil import Zone
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CatAttr:
     """An uncertain categorical attribute: the concrete values it may take."""
 
     values: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NumAttr:
     lo: float | None
     hi: float | None
     integer: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BoolAttr:
     values: frozenset[bool]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextAttr:
     value: str | None  # None: unknown
 
@@ -39,7 +39,7 @@ class TextAttr:
 Attr = CatAttr | NumAttr | BoolAttr | TextAttr
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     text: str
     by: str | None = None
@@ -48,7 +48,7 @@ class Source:
     reliability: float | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EventReport:
     id: str
     kinds: frozenset[str]  # the reported kind and every kind that is_a it
@@ -64,7 +64,7 @@ class EventReport:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AbsenceReport:
     id: str
     match: MatchIR
@@ -74,7 +74,7 @@ class AbsenceReport:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StateReport:
     id: str
     cond: StateCond
@@ -87,20 +87,20 @@ class StateReport:
 Report = EventReport | AbsenceReport | StateReport
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Complete:
     match: MatchIR
     lo: int | None = None
     hi: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expectation:
     verdict: str | None
     provisions: tuple[tuple[str, str, Span], ...]  # (provision id, verdict, where written)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scenario:
     id: str
     title: str | None

@@ -4,7 +4,6 @@ provisions not in force, and `Terms` itself."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Literal
 
 from checker.diagnostics import Span
@@ -19,10 +18,11 @@ from checker.ir.base import (
     Window,
     span_field,
 )
+from checker.records import field, record
 from checker.timeutil import Zone
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Uncertain:
     """An initial value known only within bounds: a counter in [lo, hi] (None: unbounded),
     or a categorical state among `values`."""
@@ -35,7 +35,7 @@ class Uncertain:
 InitialValue = str | int | Uncertain
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StateDef:
     name: str
     of: tuple[str, ...]  # ("place",), ("actor",) or ("actor", "place")
@@ -50,14 +50,14 @@ class StateDef:
         return self.value.kind == "int"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Notice:
     match: MatchIR  # kind and actor (`by`) of a notice
     before_end: Duration
     text: str = field(default="", compare=False)  # as written: `{kind: ..., by: ...}`
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PeriodDef:
     id: str
     start: int
@@ -68,7 +68,7 @@ class PeriodDef:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Total:
     """`total`: the sum of `field` over the matching events lies in [min, max]."""
 
@@ -77,7 +77,7 @@ class Total:
     max: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CondRef:
     """`{fulfilled|kept|breached: ID}`: a test of another provision in the same world."""
 
@@ -86,7 +86,7 @@ class CondRef:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CondHappened:
     """`{happened: MATCH}`: some matching event up to as_of, within its own window."""
 
@@ -95,19 +95,19 @@ class CondHappened:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CondAll:
     items: tuple[Condition, ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CondAny:
     items: tuple[Condition, ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CondNot:
     item: Condition
     span: Span = span_field()
@@ -138,7 +138,7 @@ def condition_events(c: Condition | None) -> Iterator[CondHappened]:
         yield from condition_events(c.item)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Provision:
     id: str  # as shown: `other-id#id` for included provisions
     text: str
@@ -171,7 +171,7 @@ class Provision:
             yield h.window
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dormant:
     """A provision the terms define that is not in force for this as_of and reading."""
 
@@ -184,7 +184,7 @@ class Dormant:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AmendmentInfo:
     id: str
     adopted: int
@@ -193,7 +193,7 @@ class AmendmentInfo:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Terms:
     """The terms in force for one `as_of` and reading."""
 

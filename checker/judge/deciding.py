@@ -13,7 +13,6 @@ printed for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 import z3
 
@@ -25,6 +24,7 @@ from checker.compile.timeline import Defined, Timeline
 from checker.compile.world import Slot
 from checker.ir import EventReport, StateCond
 from checker.judge.asker import Asker, because_of
+from checker.records import record, replace
 from checker.results import Because
 
 MAX_DECIDING = 10  # reports named per provision; a note says how many more there are
@@ -52,7 +52,7 @@ class Budget:
         return f"not every report was examined (limit of {limit} solver calls)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Decided:
     """The deciding reports of one verdict and, where none forces it, why (a note)."""
 

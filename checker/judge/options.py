@@ -3,11 +3,11 @@ two encodings cannot settle. Nothing here asks the solver."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from checker.answers import GaveUp
 from checker.compile.timeline import EAGER_INSTANCES, HINT_FROM
+from checker.records import record
 from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT
 
 MAX_READINGS = 8
@@ -16,7 +16,7 @@ MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the 
 MAX_CONFLICTS = 8
 
 
-@dataclass
+@record
 class Options:
     timeout: float | None = 60.0  # seconds of wall-clock time per scenario, everything included
     rlimit: int | None = DEFAULT_RLIMIT

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import z3
@@ -35,6 +34,7 @@ from checker.judge.readings import marco, readings
 from checker.judge.responsibility import responsible as responsible_parties
 from checker.judge.verdicts import joint, union_verdict, verdict_of
 from checker.judge.worlds import explain_open
+from checker.records import replace
 from checker.results import Because, Possible, ProvisionResult, Reading, ScenarioResult
 
 

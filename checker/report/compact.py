@@ -26,10 +26,10 @@ provision, a joint violation, incoherent reports — and a missed goal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from checker.diagnostics import Span
+from checker.records import field, record
 from checker.report.text import summary_line, why_unknown
 from checker.results import Because, Mismatch, ProvisionResult, RunResult, ScenarioResult
 from checker.untrusted import shown
@@ -49,7 +49,7 @@ UNKNOWN = "unknown"
 INPUT_ERROR = "input-error"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Related:
     """A second place a finding points at (a provision, a report)."""
 
@@ -61,7 +61,7 @@ class Related:
     end_column: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     kind: str
     level: str  # ERROR, WARNING or NOTICE

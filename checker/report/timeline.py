@@ -13,10 +13,10 @@ dates; every text from input is escaped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
+from checker.records import record
 from checker.results import Mark, ScenarioResult
 
 WIDTH, LABEL_X, PLOT_L, PLOT_R = 960, 4, 200, 900
@@ -34,7 +34,7 @@ MAX_TICKS = 9
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scale:
     """Minutes to x, over [lo, hi]; `offset`: minutes to add to UTC for local time."""
 

@@ -8,12 +8,12 @@ changing one window end replaces whichever end key the provision had.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.ir import FORMS, AmendmentInfo
+from checker.records import record
 from checker.resolve.common import Where, timed
 from checker.resolve.files import TermsSource
 from checker.yamlsource import YamlDoc
@@ -21,7 +21,7 @@ from checker.yamlsource import YamlDoc
 END_KEYS = ("until", "by", "before")
 
 
-@dataclass
+@record
 class Entry:
     """One provision's raw keys as changed so far, with where each key was written."""
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from checker.diagnostics import Diagnostics, Span
+from checker.records import record
 from checker.timeutil import TimeError
 from checker.yamlsource import YamlDoc, YamlPath
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Where:
     """A position in a document, for values that may have come from another file."""
 

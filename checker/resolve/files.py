@@ -8,7 +8,6 @@ cycles and unreadable includes are diagnostics at the `includes` entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,13 @@ from checker import timeutil as tu
 from checker.diagnostics import Diagnostics
 from checker.load import Loaded
 from checker.models.terms import TermsFile
+from checker.records import record
 from checker.resolve.common import Where, timed
 
 LoadTerms = Callable[[Path, Diagnostics], "Loaded[TermsFile] | None"]
 
 
-@dataclass
+@record
 class TermsSource:
     """One terms file of the set (the main file or an include) with its time facts."""
 

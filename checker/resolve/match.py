@@ -8,7 +8,6 @@ by the kinds that declare the field.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from checker.diagnostics import Diagnostics, did_you_mean
@@ -24,11 +23,12 @@ from checker.ir import (
     Terms,
     Test,
 )
+from checker.records import record
 from checker.resolve.common import Where
 from checker.resolve.names import Vocabulary, expand
 
 
-@dataclass
+@record
 class Lexicon:
     """The resolved vocabulary of a terms file, with name lookup."""
 

@@ -8,7 +8,6 @@ even after the first, each at its position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, cast
 
 from checker import timeutil as tu
@@ -27,6 +26,7 @@ from checker.ir import (
 )
 from checker.models.scenario import Report as ReportModel
 from checker.models.scenario import ScenarioFile
+from checker.records import record
 from checker.resolve.attrs import AttrReader
 from checker.resolve.common import Where, timed
 from checker.resolve.match import Lexicon, resolve_match, resolve_state_cond
@@ -51,7 +51,7 @@ REPORT_KEYS = {
 }
 
 
-@dataclass
+@record
 class ReportReader:
     """The reports of one scenario, read against its terms in force."""
 

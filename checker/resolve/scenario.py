@@ -8,7 +8,6 @@ the number of scenarios that use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from checker.diagnostics import Diagnostics, did_you_mean
 from checker.ir import Scenario, Terms
 from checker.load import Loaded, load_terms
 from checker.models.scenario import ScenarioFile
+from checker.records import field, record, replace
 from checker.resolve.common import Where, timed
 from checker.resolve.expectations import complete, expect
 from checker.resolve.match import Lexicon
@@ -25,7 +25,7 @@ from checker.resolve.states import resolve_initial
 from checker.resolve.terms import TermsResolver
 
 
-@dataclass
+@record
 class TermsCache:
     """Terms files loaded and resolved once per process, by absolute path."""
 
@@ -72,7 +72,7 @@ class TermsCache:
 NO_READING = "(none)"
 
 
-@dataclass
+@record
 class Overrides:
     """Command-line options that change what a scenario says about itself."""
 

@@ -8,7 +8,6 @@ relative ends as anchors with their offsets, or a period by name.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from checker import durations as du
@@ -18,6 +17,7 @@ from checker.durations import Edge, Shift
 from checker.ir import Anchored, Fixed, PeriodDef, Point, Window
 from checker.models.common import Relative
 from checker.models.terms import Provision as ProvisionModel
+from checker.records import record
 from checker.resolve.amendments import END_KEYS, Entry
 from checker.resolve.common import Where, timed
 from checker.resolve.files import TermsSource
@@ -31,7 +31,7 @@ def second_key(e: Entry, keys: Sequence[str]) -> Span:
     return spans[1]
 
 
-@dataclass
+@record
 class WindowResolver:
     """The window of one provision: its entry and model (after amendments), the
     vocabulary, the main terms file and the periods."""

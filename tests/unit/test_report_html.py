@@ -5,10 +5,10 @@ readings of an incoherent scenario, a dated timeline, one file, every input esca
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from html.parser import HTMLParser
 
 from checker.diagnostics import Diagnostic, Span
+from checker.records import replace
 from checker.report.html import FILL_CLAUSES, render_html
 from checker.report.timeline import STYLE, Scale, render_timeline, scale_for, ticks
 from checker.results import Because, FileError, Mark, Reading, RunResult, ScenarioResult
