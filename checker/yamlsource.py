@@ -39,6 +39,16 @@ _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+# What any of the five number patterns above can match, tried first: most plain scalars
+# (ids, dates, names) match none, and one match is a fifth of the cost of five
+_NUMBERISH = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+# The first characters of every non-string the core schema reads (`~`, null, true,
+# false, numbers, .inf, .nan; and a line break, as `$` matches before a last one and
+# so reads "\n" as null): a scalar starting otherwise is a string
+_SPECIAL_START = frozenset("~nNtTfF0123456789+-.\n")
 
 
 _HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
@@ -87,23 +97,29 @@ if _HAVE_LIBYAML:
         resolve = _Loader.resolve
 
 
-def _check_depth(text: str) -> bool:
-    """libyaml's composer recurses in C: measure nesting on the event stream first.
-    Whether the document uses anchors or aliases."""
+def _check_depth(text: str) -> None:
+    """libyaml's composer recurses in C: measure nesting on the event stream first."""
     depth = 0
-    anchors = False
-    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    change = _DEPTH_CHANGE
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            anchors = True
-        if isinstance(event, starts):
-            depth += 1
+        step = change.get(type(event))
+        if step is None:
+            step = change[type(event)] = _depth_change(event)
+        if step:
+            depth += step
             if depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark)
-        elif isinstance(event, ends):
-            depth -= 1
-    return anchors
+
+
+def _depth_change(event: yaml.Event) -> int:
+    if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        return 1
+    return -1 if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent) else 0
+
+
+# the change of nesting each kind of event makes, by its exact type (a dict lookup is a
+# third of the cost of the isinstance tests, once per event of every document)
+_DEPTH_CHANGE: dict[type, int] = {}
 
 
 @record
@@ -209,6 +225,9 @@ class _Builder:
             if isinstance(node, MappingNode):
                 return self._mapping(node, path)
             if isinstance(node, SequenceNode):
+                if not self.alias_marks:  # no alias marks to follow: `child` is `build`
+                    build = self.build
+                    return [build(c, (*path, i)) for i, c in enumerate(node.value)]
                 return [self.child(node, i, c, (*path, i)) for i, c in enumerate(node.value)]
             return self._scalar(node)
         finally:
@@ -242,7 +261,10 @@ class _Builder:
                 self.doc.key_spans.setdefault((*path, key), key_span)
             else:
                 self.doc.key_spans[(*path, key)] = key_span
-            out[key] = self.child(node, key_node, value_node, (*path, key))
+            if self.alias_marks:
+                out[key] = self.child(node, key_node, value_node, (*path, key))
+            else:
+                out[key] = self.build(value_node, (*path, key))
         for value_node in merges:
             self._merge(value_node, path, out)
         return out
@@ -293,10 +315,14 @@ class _Builder:
 
 
 def _core_scalar(text: str) -> Any:
+    if text and text[0] not in _SPECIAL_START:
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if not _NUMBERISH.match(text):
+        return text
     if _INT.match(text):
         return int(text)
     if _OCT.match(text):

@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checker import yamlsource
 from checker.diagnostics import Diagnostics
@@ -423,3 +425,38 @@ def test_a_lone_surrogate_in_a_string_is_not_utf8() -> None:
     doc, problems = _load("a: 1\nb: x\ud800\n")
     assert doc is None
     assert problems[0].startswith(("Y002@2:5", "Y003@2:5"))
+
+
+def _core_scalar_as_the_schema_reads(text: str) -> object:
+    """The core schema's rules one by one, as `_core_scalar` applied them before its
+    shortcuts (a first character no non-string starts with; one pattern for numbers)."""
+    y = yamlsource
+    if y._NULL.match(text):
+        return None
+    if text in y._BOOL:
+        return y._BOOL[text]
+    if y._INT.match(text):
+        return int(text)
+    if y._OCT.match(text):
+        return int(text[2:], 8)
+    if y._HEX.match(text):
+        return int(text[2:], 16)
+    if y._FLOAT.match(text):
+        return float(text)
+    if y._INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if y._NAN.match(text):
+        return math.nan
+    return text
+
+
+SCALAR_PIECES = ["0", "7", "0o", "0x", "1e", "E", "+", "-", ".", "~", "inf", "Inf", "nan", "NaN",
+                 "NAN", "null", "Null", "true", "False", "FALSE", "a", "f", "\n", " ", "_", "2020-11-10"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(SCALAR_PIECES), max_size=4).map("".join) | st.text(max_size=6))
+def test_core_scalar_shortcuts_read_as_the_rules_do(text: str) -> None:
+    want = _core_scalar_as_the_schema_reads(text)
+    got = yamlsource._core_scalar(text)
+    assert type(got) is type(want)
+    assert got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got))
