@@ -10,5 +10,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="rewrite tests/golden/<format>.txt from the current renderers (review the diff)",
+        help="rewrite tests/golden/ (<format>.txt, schema/) from the current code (review the diff)",
     )

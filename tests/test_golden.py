@@ -146,3 +146,27 @@ def test_golden_junit_parses(run: RunResult) -> None:
     assert suites[0].get("tests") == str(len(cases))
     assert suites[0].get("failures") == str(len(suites[0].findall("testcase/failure")))
     assert suites[0].get("errors") == str(len(suites[0].findall("testcase/error")))
+
+
+@pytest.mark.parametrize("which", ["terms", "scenario", "map"])
+def test_golden_json_schema(which: str, request: pytest.FixtureRequest) -> None:
+    """`checker schema terms|scenario|map` prints the JSON Schema pydantic makes of the
+    models, byte for byte (editors and validators read it)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", "schema", which],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    path = GOLDEN / "schema" / f"{which}.json"
+    if request.config.getoption("--update-golden"):
+        path.write_text(proc.stdout, encoding="utf-8", newline="\n")
+        return
+    assert proc.stdout == path.read_text(encoding="utf-8"), (
+        f"the {which} schema changed: run `pytest --update-golden` and review the diff"
+    )
