@@ -10,18 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from checker.diagnostics import Diagnostics, did_you_mean
 from checker.models import ScenarioFile, TermsFile
+from checker.models.base import Model, declared
 from checker.models.fast import read
 from checker.records import record
 from checker.untrusted import safe_start
 from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic is imported only for a document it must validate
+    from pydantic import ValidationError
+
+M = TypeVar("M", bound=Model)
 
 
 @record(frozen=True)
@@ -71,29 +73,26 @@ def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[YamlPath, Any, bool]:
 _PREFERENCE = {"extra_forbidden": 0, "missing": 1, "literal_error": 2, "string_pattern_mismatch": 2}
 
 
-def _model_fields(model: type[BaseModel], data: Any, path: YamlPath) -> list[str]:
+def _model_fields(model: type[Model], data: Any, path: YamlPath) -> list[str]:
     """Keys allowed at `path` (best effort, for 'did you mean')."""
-    current: Any = model
+    current: type[Model] | None = model
     for part in path:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields:
-            return []
-        info = next((f for n, f in fields.items() if (f.alias or n) == part), None)
+        fields = declared(current) if current is not None else ()
+        info = next((f for f in fields if f.key == part), None)
         if info is None:
             return []
         current = _first_model(info.annotation)
         if current is None:
             return []
-    fields = getattr(current, "model_fields", {})
-    return [f.alias or n for n, f in fields.items()]
+    return [f.key for f in declared(current)] if current is not None else []
 
 
-def _first_model(annotation: Any) -> type[BaseModel] | None:
+def _first_model(annotation: Any) -> type[Model] | None:
     import typing
 
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, Model):
         return annotation
     for arg in typing.get_args(annotation):
         found = _first_model(arg)
@@ -105,7 +104,7 @@ def _first_model(annotation: Any) -> type[BaseModel] | None:
 def report_validation_error(
     err: ValidationError,
     doc: YamlDoc,
-    model: type[BaseModel],
+    model: type[Model],
     diags: Diagnostics,
     base: YamlPath = (),
 ) -> None:
@@ -196,14 +195,18 @@ def validate(doc: YamlDoc, model: type[M], diags: Diagnostics, base: YamlPath = 
 
 
 def validated(model: type[M], data: Any, failed: Callable[[ValidationError], None]) -> M | None:
-    """`model.model_validate(data)`, or None after `failed(error)`. A valid document
-    may be read without building pydantic's validator (`models.fast`: start-up time);
-    the value is the same, and every error comes from pydantic."""
+    """`model.model_validate(data)`, or None after `failed(error)`. A valid document is
+    read without pydantic (`models.fast`: start-up time); one it is not sure of is
+    validated by pydantic, so every error comes from pydantic."""
     fast = read(model, data)
     if fast is not None:
         return fast
+    from pydantic import ValidationError
+
+    from checker.models.validation import validate
+
     try:
-        return model.model_validate(data)
+        return validate(model, data)
     except ValidationError as err:
         failed(err)
         return None

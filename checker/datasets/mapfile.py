@@ -16,11 +16,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
-
 from checker.diagnostics import Diagnostics
 from checker.files import read_prefix
 from checker.load import Loaded, display_path, validate
+from checker.models.base import field
 from checker.models.common import DateValue, Id, Strict
 from checker.models.scenario import Expect
 from checker.yamlsource import YamlDoc, load_file, load_text
@@ -114,7 +113,7 @@ class DropRule(Strict):
 class DatasetMap(Strict):
     """The rules for one dataset's exports."""
 
-    scenario: ScenarioHeader = Field(default_factory=ScenarioHeader)
+    scenario: ScenarioHeader = field(default_factory=ScenarioHeader)
     actors: list[ActorRule] = []
     places: list[PlaceRule] = []
     events: list[EventRule] = []

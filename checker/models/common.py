@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from checker.models.base import Model, StrPattern, field
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Id = Annotated[str, StrPattern(ID_PATTERN)]
 # Provision ids may start with a digit: they follow the numbered points of the text (`6.kalbajar`).
 PROVISION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-ProvisionId = Annotated[str, StringConstraints(pattern=PROVISION_ID_PATTERN)]
+ProvisionId = Annotated[str, StrPattern(PROVISION_ID_PATTERN)]
 # Names may be ids, `name`s or aliases, so they are free text until resolved.
 Name = str
 NameOrNames = Union[Name, list[Name]]
@@ -19,20 +19,16 @@ Scalar = Union[bool, int, float, str]
 DateValue = Union[str, int]  # a date/datetime string; a bare year arrives as int
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        populate_by_name=True,
-        coerce_numbers_to_str=True,
-        defer_build=True,  # built on first use: a valid document never needs it (fast.py)
-    )
+class Strict(Model):
+    """The base of every model: unknown keys forbidden (`extra="allow"` keeps them), a key
+    accepted by its field's name as well as its alias, numbers taken where a string is
+    declared (pydantic's `populate_by_name` and `coerce_numbers_to_str`: see validation.py)."""
 
 
 class NotValue(Strict):
     """`{not: ...}`: anything but the value(s)."""
 
-    not_: Scalar | list[Scalar] = Field(alias="not")
+    not_: Scalar | list[Scalar] = field(alias="not")
 
 
 class RangeValue(Strict):
@@ -67,11 +63,7 @@ class Relative(Strict):
     after: Match | None = None
     after_all: list[Match] | None = None
     offset: str | None = None
-    day: int | None = Field(default=None, ge=0)
+    day: int | None = field(default=None, ge=0)
 
 
 WindowPoint = Union[DateValue, Relative]
-
-
-def schema_extra(title: str) -> dict[str, Any]:
-    return {"title": title}

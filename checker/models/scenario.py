@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from pydantic import ConfigDict, Field
-
+from checker.models.base import field
 from checker.models.common import (
     Bounds,
     DateValue,
@@ -29,7 +28,7 @@ AttrValue = Union[Scalar, OneOf, Bounds]
 
 
 class DateWindow(Strict):
-    from_: DateValue | None = Field(default=None, alias="from")
+    from_: DateValue | None = field(default=None, alias="from")
     to: DateValue | None = None
     after: DateValue | None = None
     before: DateValue | None = None
@@ -42,7 +41,7 @@ class Source(Strict):
     by: str | None = None
     published: DateValue | None = None
     url: str | None = None
-    reliability: float | None = Field(default=None, ge=0, le=1)
+    reliability: float | None = field(default=None, ge=0, le=1)
 
 
 class CompleteWindow(Strict):
@@ -63,16 +62,13 @@ class ScenarioHeader(Strict):
     note: str | None = None
 
 
-class Report(Strict):
+class Report(Strict, extra="allow"):
     """One report: an event (`event`), an absence (`none`) or a state observation (`state`).
 
     An event report's other keys are attributes of the event: `actor`, `place`
     and the fields of its kind (checked against the kind in `resolve`).
     """
 
-    model_config = ConfigDict(
-        extra="allow", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
-    )
     id: Id | None = None
     event: Name | None = None
     none: Match | None = None
@@ -86,7 +82,7 @@ class Report(Strict):
     before: Id | None = None
     # state observation
     of: Name | list[Name] | None = None
-    is_: AttrValue | None = Field(default=None, alias="is")
+    is_: AttrValue | None = field(default=None, alias="is")
     min: int | None = None
     max: int | None = None
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import ConfigDict, Field
-
+from checker.models.base import field
 from checker.models.common import (
     Bounds,
     DateValue,
@@ -41,11 +40,8 @@ class Actor(Strict):
     note: str | None = None
 
 
-class Place(Strict):
+class Place(Strict, extra="allow"):
     # Extra attributes (`width_km`, ...) are kept and shown, never reasoned about.
-    model_config = ConfigDict(
-        extra="allow", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
-    )
     name: str | None = None
     aliases: list[str] = []
     part_of: NameOrNames | None = None
@@ -94,7 +90,7 @@ class Notice(Strict):
 
 
 class Period(Strict):
-    from_: DateValue = Field(alias="from")
+    from_: DateValue = field(alias="from")
     length: str | None = None
     until: DateValue | None = None
     before: DateValue | None = None
@@ -120,8 +116,8 @@ class Condition(Strict):
     happened: Match | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
-    not_: Condition | None = Field(default=None, alias="not")
-    from_: WindowPoint | None = Field(default=None, alias="from")
+    not_: Condition | None = field(default=None, alias="not")
+    from_: WindowPoint | None = field(default=None, alias="from")
     until: WindowPoint | None = None
     by: WindowPoint | None = None
     before: WindowPoint | None = None
@@ -130,7 +126,7 @@ class Condition(Strict):
 class StateCondition(Strict):
     state: Name
     of: Name | list[Name]
-    is_: Name | int | None = Field(default=None, alias="is")
+    is_: Name | int | None = field(default=None, alias="is")
     min: int | None = None
     max: int | None = None
 
@@ -142,7 +138,7 @@ class Provision(Strict):
     note: str | None = None
     responsible: NameOrNames | None = None
     binding: bool = True
-    if_: Condition | None = Field(default=None, alias="if")
+    if_: Condition | None = field(default=None, alias="if")
     # Exactly one form; `resolve` enforces it so the error points at the provision.
     forbid: Match | None = None
     require: Match | None = None
@@ -154,7 +150,7 @@ class Provision(Strict):
     total: Total | None = None
     once: bool = False
     unless: Match | None = None
-    from_: WindowPoint | None = Field(default=None, alias="from")
+    from_: WindowPoint | None = field(default=None, alias="from")
     until: WindowPoint | None = None
     by: WindowPoint | None = None
     before: WindowPoint | None = None

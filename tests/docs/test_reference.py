@@ -1,6 +1,6 @@
 """docs/reference.md documents every key of both languages, where a reader looks for it.
 
-Each pydantic model of `checker.models` is mapped to the section of the reference that
+Each model of `checker.models` is mapped to the section of the reference that
 describes it; every key of the model must appear there in a table row's first cell,
 as `` `key` ``, `` `parent.key` `` or inside an example such as `` `{min: N, max: N}` ``.
 A key added to a model without a line in the reference fails this test; so does a
@@ -14,14 +14,14 @@ import re
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from checker.models import ScenarioFile, TermsFile, common, scenario, terms
+from checker.models.base import Model, declared
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
 
 # model -> the heading (its start) of the section that documents its keys
-SECTIONS: dict[type[BaseModel], str] = {
+SECTIONS: dict[type[Model], str] = {
     terms.TermsFile: "## Terms files",
     terms.Agreement: "### `agreement`",
     terms.Actor: "### `actors` and `places`",
@@ -53,21 +53,21 @@ SECTIONS: dict[type[BaseModel], str] = {
 }
 
 
-def _models(root: type[BaseModel]) -> set[type[BaseModel]]:
+def _models(root: type[Model]) -> set[type[Model]]:
     """Every model reachable from `root` through its fields' annotations."""
-    found: set[type[BaseModel]] = set()
+    found: set[type[Model]] = set()
     todo = [root]
     while todo:
         model = todo.pop()
         if model in found:
             continue
         found.add(model)
-        for f in model.model_fields.values():
+        for f in declared(model):
             text = repr(f.annotation)
             for name in re.findall(r"checker\.models\.\w+\.(\w+)", text):
                 for module in (common, scenario, terms):
                     candidate = getattr(module, name, None)
-                    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    if isinstance(candidate, type) and issubclass(candidate, Model):
                         todo.append(candidate)
     return found
 
@@ -111,9 +111,9 @@ def test_every_model_has_a_section() -> None:
 
 
 @pytest.mark.parametrize("model", list(SECTIONS), ids=lambda m: m.__name__)
-def test_every_key_is_documented(model: type[BaseModel]) -> None:
+def test_every_key_is_documented(model: type[Model]) -> None:
     section = _section(REFERENCE.read_text(encoding="utf-8"), SECTIONS[model])
-    keys = [f.alias or name for name, f in model.model_fields.items()]
+    keys = [f.key for f in declared(model)]
     missing = [k for k in keys if not _documented(section, k)]
     assert not missing, (
         f"keys of {model.__name__} with no table row in the section"
