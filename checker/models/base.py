@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from types import CodeType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, dataclass_transform
 
 __all__ = ["Declared", "Model", "StrPattern", "declared", "field", "make"]
@@ -134,9 +135,21 @@ def declared(model: type[Model]) -> tuple[Declared, ...]:
                 if isinstance(annotation, str):
                     if annotation.startswith("ClassVar"):
                         continue
-                    annotation = eval(annotation, namespace, {cls.__name__: cls})  # noqa: S307 (our own source)
+                    annotation = eval(_code(annotation), namespace, {cls.__name__: cls})  # noqa: S307 (our own source)
                 table[name] = Declared(name, annotation, cls.__dict__.get(name, MISSING))
         found = _DECLARED[model] = tuple(table.values())
+    return found
+
+
+_CODE: dict[str, CodeType] = {}
+
+
+def _code(annotation: str) -> CodeType:
+    """An annotation compiled once: many read alike (`str | None`), and compiling is most of
+    evaluating one."""
+    found = _CODE.get(annotation)
+    if found is None:
+        found = _CODE[annotation] = compile(annotation, "<annotation>", "eval")
     return found
 
 
