@@ -203,10 +203,10 @@ def validated(model: type[M], data: Any, failed: Callable[[ValidationError], Non
         return fast
     from pydantic import ValidationError
 
-    from checker.models.validation import validate
+    from checker.models.validation import validate as validate_by_pydantic
 
     try:
-        return validate(model, data)
+        return validate_by_pydantic(model, data)
     except ValidationError as err:
         failed(err)
         return None
