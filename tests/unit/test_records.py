@@ -311,7 +311,7 @@ def test_no_dataclasses_on_the_way_of_a_check() -> None:
     """`record` exists for start-up time: importing the pipeline imports no `dataclasses`
     (nor `inspect`, which it imports)."""
     code = (
-        "import sys, checker.results, checker.ir, checker.untrusted, checker.compile, checker.judge;"
+        "import sys, checker.api, checker.cli.check, checker.onefile, checker.judge;"
         "print(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules))"
     )
     import subprocess
