@@ -6,10 +6,10 @@ frozen class on Python 3.11, and a `check` run defines about ninety of them
 before it reads a file (a sixth of the run of a small scenario). `record` makes
 the same classes — the same `__init__`, `__eq__`, `__hash__`, ordering,
 `__repr__`, frozenness, `__post_init__` call and `__match_args__` — but compiles
-its generated methods in one `exec` the first time an instance is made, compared
-or hashed, and shares the methods that need not be generated (`__repr__`, a
-frozen class's `__setattr__`/`__delattr__`). A class never used in a run costs
-almost nothing. It does not import `dataclasses` either (with `inspect`, about
+only `__init__`, the first time an instance is made; comparisons and hashing are
+closures over the compared fields (`operator.attrgetter`), and `__repr__` and a
+frozen class's `__setattr__`/`__delattr__` are shared. A class never used in a
+run costs almost nothing. It does not import `dataclasses` either (with `inspect`, about
 10 ms): `field`, `fields` and `replace` are its own, with the standard meaning.
 
 What it does not take (`init=False`, `kw_only`, `slots`, `unsafe_hash`, ...)
@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
+from functools import cache
+from operator import attrgetter
+from types import CodeType, FunctionType
 from typing import Any, TypeVar, dataclass_transform, overload
 
 __all__ = ["FrozenInstanceError", "Field", "field", "fields", "record", "replace"]
@@ -174,9 +177,11 @@ def _process(cls: type, *, frozen: bool, order: bool) -> None:
         cls.__setattr__ = _frozen_setattr  # type: ignore[assignment]
         cls.__delattr__ = _frozen_delattr  # type: ignore[assignment]
 
-    # The generated methods are compiled on first use; until then each is a stand-in
-    # that compiles all of them and calls the real one.
-    wanted = [m for m in ("__init__", "__eq__") if m not in body]
+    # Comparisons are closures over the compared fields (no code made); `__init__` is
+    # compiled the first time an instance is made, until then a stand-in does that.
+    compared = [f.name for f in found.values() if f.compare]
+    made = _comparisons(_key_of(compared))
+    wanted = [m for m in ("__eq__",) if m not in body]
     explicit_hash = body.get("__hash__", MISSING)
     if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in body):
         if frozen:
@@ -189,7 +194,61 @@ def _process(cls: type, *, frozen: bool, order: bool) -> None:
                 raise TypeError(f"{cls.__qualname__}: an ordered record defines {m}")
             wanted.append(m)
     for m in wanted:
-        setattr(cls, m, _stand_in(cls, m, wanted))
+        function = made[m]
+        function.__qualname__ = f"{cls.__qualname__}.{m}"
+        function.__module__ = cls.__module__
+        setattr(cls, m, function)
+    if "__init__" not in body:
+        cls.__init__ = _stand_in(cls)  # type: ignore[misc]
+
+
+def _key_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The tuple of an instance's compared fields, as dataclass compares them."""
+    if not names:
+        return lambda self: ()
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda self: (one(self),)
+    return attrgetter(*names)  # several names: a tuple
+
+
+def _comparisons(key: Callable[[Any], tuple[Any, ...]]) -> dict[str, Callable[..., Any]]:
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    def __lt__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) < key(other)
+        return NotImplemented
+
+    def __le__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) <= key(other)
+        return NotImplemented
+
+    def __gt__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) > key(other)
+        return NotImplemented
+
+    def __ge__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) >= key(other)
+        return NotImplemented
+
+    return {
+        "__eq__": __eq__,
+        "__hash__": __hash__,
+        "__lt__": __lt__,
+        "__le__": __le__,
+        "__gt__": __gt__,
+        "__ge__": __ge__,
+    }
 
 
 def _is_classvar(annotation: Any) -> bool:
@@ -211,19 +270,38 @@ def _check_order(cls: type, declared: list[Field]) -> None:
         seen_default = seen_default or has_default
 
 
-def _stand_in(cls: type, name: str, wanted: list[str]) -> Callable[..., Any]:
-    def first_use(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if cls.__dict__.get(name) is first_use:
-            _compile(cls, wanted)
-        return getattr(cls, name)(self, *args, **kwargs)
+def _stand_in(cls: type) -> Callable[..., None]:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if cls.__dict__.get("__init__") is __init__:
+            _compile_init(cls)
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
 
-    first_use.__qualname__ = f"{cls.__qualname__}.{name}"
-    return first_use
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
 
 
-def _compile(cls: type, wanted: list[str]) -> None:
+def _compile_init(cls: type) -> None:
     declared = list(cls.__record_fields__.values())  # type: ignore[attr-defined]
     frozen = cls.__record_frozen__  # type: ignore[attr-defined]
+    names = [f.name for f in declared]
+    plain = all(f.default_factory is MISSING for f in declared)
+    if plain and "__post_init__" not in dir(cls):
+        # the code of `__init__` depends only on the number of fields and frozenness (the
+        # defaults are the function's, not the code's): a template per shape, renamed
+        code = _template(len(names), frozen)
+        rename = {f"_{i}_": n for i, n in enumerate(names)}
+        code = code.replace(
+            co_varnames=tuple(rename.get(v, v) for v in code.co_varnames),
+            co_names=tuple(rename.get(v, v) for v in code.co_names),
+            co_consts=tuple(rename.get(c, c) if type(c) is str else c for c in code.co_consts),
+            co_qualname=f"{cls.__qualname__}.__init__",
+        )
+        defaults = tuple(f.default for f in declared if f.default is not MISSING)
+        renamed = FunctionType(code, {}, "__init__", defaults or None)
+        renamed.__qualname__ = f"{cls.__qualname__}.__init__"
+        renamed.__module__ = cls.__module__
+        cls.__init__ = renamed  # type: ignore[misc]
+        return
     scope: dict[str, Any] = {"__MISSING": MISSING}
     params, lines = [], []
     for f in declared:
@@ -247,29 +325,27 @@ def _compile(cls: type, wanted: list[str]) -> None:
         lines.insert(0, " __d = self.__dict__")
     if "__post_init__" in dir(cls):
         lines.append(" self.__post_init__()")
-    compared = [f.name for f in declared if f.compare]
-    mine = "(" + "".join(f"self.{n}," for n in compared) + ")"
-    theirs = "(" + "".join(f"other.{n}," for n in compared) + ")"
-    source = {
-        "__init__": f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines or [" pass"]),
-        "__eq__": "def __eq__(self, other):\n"
-        f" if other.__class__ is self.__class__: return {mine} == {theirs}\n"
-        " return NotImplemented",
-        "__hash__": f"def __hash__(self):\n return hash({mine})",
-    }
-    for name, op in (("__lt__", "<"), ("__le__", "<="), ("__gt__", ">"), ("__ge__", ">=")):
-        source[name] = (
-            f"def {name}(self, other):\n"
-            f" if other.__class__ is self.__class__: return {mine} {op} {theirs}\n"
-            " return NotImplemented"
-        )
     made: dict[str, Any] = {}
-    exec("\n".join(source[m] for m in wanted), scope, made)  # noqa: S102  # our own text
-    for name in wanted:
-        function = made[name]
-        function.__qualname__ = f"{cls.__qualname__}.{name}"
-        function.__module__ = cls.__module__
-        setattr(cls, name, function)
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines or [" pass"])
+    exec(source, scope, made)  # noqa: S102  # our own text
+    function = made["__init__"]
+    function.__qualname__ = f"{cls.__qualname__}.__init__"
+    function.__module__ = cls.__module__
+    cls.__init__ = function  # type: ignore[misc]
+
+
+@cache
+def _template(count: int, frozen: bool) -> CodeType:
+    """The code of `__init__` for `count` fields named `_0_`, `_1_`, ..."""
+    names = [f"_{i}_" for i in range(count)]
+    if frozen:
+        lines = [" __d = self.__dict__", *(f" __d[{n!r}] = {n}" for n in names)]
+    else:
+        lines = [f" self.{n} = {n}" for n in names]
+    source = f"def __init__(self, {', '.join(names)}):\n" + "\n".join(lines or [" pass"])
+    made: dict[str, Any] = {}
+    exec(source, {}, made)  # noqa: S102  # our own text
+    return made["__init__"].__code__  # type: ignore[no-any-return]
 
 
 @reprlib.recursive_repr()
