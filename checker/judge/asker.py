@@ -185,7 +185,15 @@ class Asker:
     def _witness(self, assumptions: Sequence[z3.BoolRef]) -> None:
         """Keep the model of a real world in which every report is believed: a question
         about a provision whose formulas need no definitions under gates (events and
-        windows only) is answered by it when the formula holds there."""
+        windows only) is answered by it when the formula holds there.
+
+        Not for verdicts alone: there the models cost more than the solver calls they
+        save (generated `mixed` scenarios: 4 models and 23 evaluations for 2 calls,
+        3.1 ms against 0.9 ms at 30 reports, 81 ms against 37 ms at 1,000). With
+        explanations they stay, as the solver's history decides the models that
+        explanations show."""
+        if not self.opts.explanations:
+            return
         lits = self.report_lits
         if len(self._witnesses) < MAX_WITNESSES and len(assumptions) >= len(lits):
             if all(a is b for a, b in zip(assumptions, lits, strict=False)):
