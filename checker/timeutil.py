@@ -113,6 +113,7 @@ def local_date(m: int, zone: Zone) -> date:
     return from_instant(m, zone).date()
 
 
+@lru_cache(maxsize=4096)  # (a library's reports fall on the same days again and again)
 def day_start(day: date, zone: Zone) -> int:
     """The first minute whose local date in `zone` is `day` (or later, if the day is skipped)."""
     midnight = datetime.combine(day, time(), tzinfo=zone)
@@ -167,15 +168,23 @@ _DATETIME_RE = re.compile(
 
 _DAY, _MONTH, _YEAR, _EXACT = "day", "month", "year", "minute"
 
+# instants printable in every zone: a day inside datetime's range at each end
+_PRINTABLE = (
+    (datetime(1, 1, 3, tzinfo=UTC) - _EPOCH) // _MINUTE,
+    (datetime(9999, 12, 29, tzinfo=UTC) - _EPOCH) // _MINUTE,
+)
+
 
 def _span(value: object, zone: Zone, what: str, allowed: frozenset[str]) -> tuple[str, int, int]:
     """Read a date form: its kind and the closed interval of minutes it covers."""
     try:
         kind, lo, hi = _span_unguarded(value, zone, what, allowed)
-        # Every instant handed out must be printable in messages, in any zone.
-        for m in (lo, hi):
-            for shown_in in (zone, UTC):
-                from_instant(m, shown_in)
+        # Every instant handed out must be printable in messages, in any zone (only
+        # the first and last days that datetime holds can fail: offsets are < 1 day).
+        if not _PRINTABLE[0] <= lo <= hi <= _PRINTABLE[1]:
+            for m in (lo, hi):
+                for shown_in in (zone, UTC):
+                    from_instant(m, shown_in)
         return kind, lo, hi
     except (OverflowError, ValueError) as err:
         # Impossible dates (30 February) and years at the edge of what datetime holds.
@@ -185,26 +194,28 @@ def _span(value: object, zone: Zone, what: str, allowed: frozenset[str]) -> tupl
 def _span_unguarded(
     value: object, zone: Zone, what: str, allowed: frozenset[str]
 ) -> tuple[str, int, int]:
-    bad = TimeError("T301", value=show(value), what=what)
+    def bad() -> TimeError:  # (made only when raised: it formats its message)
+        return TimeError("T301", value=show(value), what=what)
+
     if isinstance(value, bool):
-        raise bad
+        raise bad()
     if isinstance(value, int):
         if _YEAR not in allowed or not 1 <= value <= 9999:
-            raise bad
+            raise bad()
         text = f"{value:04d}"
     elif isinstance(value, str):
         text = value.strip()
     else:
-        raise bad
+        raise bad()
 
     if m := _DATETIME_RE.fullmatch(text):
         if _EXACT not in allowed:
-            raise bad
+            raise bad()
         minute = _datetime_minute(m, zone, value, what)
         return _EXACT, minute, minute
     if m := _DATE_RE.fullmatch(text):
         if _DAY not in allowed:
-            raise bad
+            raise bad()
         day = date(int(m[1]), int(m[2]), int(m[3]))
         lo, hi = day_start(day, zone), day_start(day + timedelta(days=1), zone) - 1
         if hi < lo:
@@ -215,37 +226,39 @@ def _span_unguarded(
         return _DAY, lo, hi
     if m := _MONTH_RE.fullmatch(text):
         if _MONTH not in allowed:
-            raise bad
+            raise bad()
         first = date(int(m[1]), int(m[2]), 1)
         after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return _MONTH, day_start(first, zone), day_start(after, zone) - 1
     if m := _YEAR_RE.fullmatch(text):
         if _YEAR not in allowed:
-            raise bad
+            raise bad()
         first = date(int(m[1]), 1, 1)
         return _YEAR, day_start(first, zone), day_start(date(first.year + 1, 1, 1), zone) - 1
-    raise bad
+    raise bad()
 
 
 def _datetime_minute(m: re.Match[str], zone: Zone, value: object, what: str) -> int:
-    bad = TimeError("T301", value=show(value), what=what)
+    def bad() -> TimeError:
+        return TimeError("T301", value=show(value), what=what)
+
     y, mo, d, hh, mi = (int(m[i]) for i in range(1, 6))
     # The resolution is one minute: silently dropping seconds would move the event.
     if m[6] is not None and int(m[6]) != 0:
-        raise bad
+        raise bad()
     day = date(y, mo, d)
     # ISO 8601's 24:00 is the end of the day, i.e. 00:00 of the next; agreements use it.
     if hh == 24 and mi == 0:
         day, hh = day + timedelta(days=1), 0
     if hh > 23 or mi > 59:
-        raise bad
+        raise bad()
     local = datetime.combine(day, time(hh, mi))
     if m[7]:
         return to_instant(local.replace(tzinfo=UTC))
     if m[8]:
         delta = _offset(m[8], m[9], m[10])
         if delta is None:
-            raise bad
+            raise bad()
         return to_instant(local.replace(tzinfo=timezone(delta)))
     if not _exists(local, zone):
         # A written time the clocks skip is a mistake in the report, not a
@@ -307,14 +320,17 @@ def parse_date_range(
     if not isinstance(value, dict):
         _, lo, hi = _span(value, zone, "date", _ANY)
         return lo, hi
-    bad = TimeError("T301", value=show(value), what="date window")
+
+    def bad() -> TimeError:
+        return TimeError("T301", value=show(value), what="date window")
+
     keys = set(value)
     if not keys or not keys <= set(_RANGE_KEYS) or {"from", "after"} <= keys:
-        raise bad
+        raise bad()
     if {"to", "before"} <= keys:
-        raise bad
+        raise bad()
     if any(isinstance(v, bool) or not isinstance(v, str | int) for v in value.values()):
-        raise bad
+        raise bad()
     lo, hi = default_lo, default_hi
     if "from" in keys:
         lo = _span(value["from"], zone, "date", _ANY)[1]
