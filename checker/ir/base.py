@@ -43,6 +43,10 @@ class Hierarchy:
 
     entities: dict[str, Entity]
     ancestors: dict[str, frozenset[str]]
+    # descendants(y), once asked (the same terms serve every scenario of a library)
+    _below: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -53,7 +57,10 @@ class Hierarchy:
         return x != OTHER and y in self.ancestors.get(x, frozenset())
 
     def descendants(self, y: str) -> frozenset[str]:
-        return frozenset(x for x, anc in self.ancestors.items() if y in anc)
+        found = self._below.get(y)
+        if found is None:
+            found = self._below[y] = frozenset(x for x, anc in self.ancestors.items() if y in anc)
+        return found
 
 
 @record(frozen=True)
