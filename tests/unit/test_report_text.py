@@ -84,3 +84,14 @@ def test_error_line_names_the_first_error() -> None:
     assert error_line(FileError("s.yaml", [whole])) == (
         "s.yaml: ERROR not judged: a named pipe [Y012]"
     )
+
+
+def test_a_verdict_line_of_a_library_is_made_safe_like_a_scenario_in_full() -> None:
+    # only what is shown is cleaned: the one line of a passing scenario, as a whole one
+    odd = scenario("a\x1b[31m", file="scenarios/a\x1b.yaml")
+    odd.interpretation = "r\n##[x]"
+    alone = render_text(RunResult(scenarios=[odd])).splitlines()[0]
+    library = render_text(RunResult(scenarios=[odd, scenario("b")])).splitlines()[0]
+    assert library == alone
+    assert "\x1b" not in library and "\n" not in library and "##[" not in library
+    assert library.startswith("scenarios/a\\x1b.yaml: a\\x1b[31m: consistent")
