@@ -43,10 +43,6 @@ class Hierarchy:
 
     entities: dict[str, Entity]
     ancestors: dict[str, frozenset[str]]
-    # descendants(y), once asked (the same terms serve every scenario of a library)
-    _below: dict[str, frozenset[str]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -57,9 +53,12 @@ class Hierarchy:
         return x != OTHER and y in self.ancestors.get(x, frozenset())
 
     def descendants(self, y: str) -> frozenset[str]:
-        found = self._below.get(y)
+        # each name's, once asked (the same terms serve every scenario of a library); kept
+        # beside the fields, so neither compared nor shown
+        below: dict[str, frozenset[str]] = self.__dict__.setdefault("_below", {})
+        found = below.get(y)
         if found is None:
-            found = self._below[y] = frozenset(x for x, anc in self.ancestors.items() if y in anc)
+            found = below[y] = frozenset(x for x, anc in self.ancestors.items() if y in anc)
         return found
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import gc
 import weakref
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import z3
 
 from checker.api import CheckOptions, check_paths
+from checker.records import replace
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios/examples/uncertain-date.yaml"
