@@ -9,7 +9,30 @@ the JSON Schemas that `checker schema` prints. Unknown keys are forbidden
 except where a model keeps them (`extra="allow"`).
 """
 
-from checker.models.scenario import ScenarioFile
-from checker.models.terms import TermsFile
+from typing import Any
+
+from checker.models import base
+from checker.models.fast import read
+
+
+def _validated(model: type[base.Model], data: Any) -> base.Model:
+    found = read(model, data)
+    if found is not None:
+        return found
+    from checker.models.validation import validate  # (pydantic: only when it is needed)
+
+    return validate(model, data)
+
+
+def _schema(model: type[base.Model]) -> dict[str, Any]:
+    from checker.models.validation import pydantic_model
+
+    return pydantic_model(model).model_json_schema()
+
+
+base.install(_validated, _schema)
+
+from checker.models.scenario import ScenarioFile  # noqa: E402  # (after the readers)
+from checker.models.terms import TermsFile  # noqa: E402
 
 __all__ = ["ScenarioFile", "TermsFile"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from types import CodeType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast, dataclass_transform
 
 __all__ = ["Declared", "Model", "StrPattern", "declared", "field", "make"]
 
@@ -157,6 +157,25 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+class _Readers:
+    """How a document becomes a model, and a model's JSON Schema: `fast` and `validation`
+    read into these classes, so they stand above this module, and the package's face
+    (`checker/models/__init__.py`) hands them in before any model is declared."""
+
+    validate: Callable[[type[Model], Any], Model]
+    schema: Callable[[type[Model]], dict[str, Any]]
+
+
+_readers = _Readers()
+
+
+def install(
+    validate: Callable[[type[Model], Any], Model], schema: Callable[[type[Model]], dict[str, Any]]
+) -> None:
+    _readers.validate = validate
+    _readers.schema = schema
+
+
 def make(model: type[Model], values: dict[str, Any]) -> Any:
     """An instance of `model` holding `values` (every field, and `model_extra` for a model
     that keeps extra keys), without reading or checking anything."""
@@ -184,21 +203,12 @@ class Model:
     @classmethod
     def model_validate(cls, data: Any) -> Self:
         """The model of `data`; pydantic's `ValidationError` when it is not valid."""
-        from checker.models.fast import read
-
-        found = read(cls, data)
-        if found is not None:
-            return found
-        from checker.models.validation import validate
-
-        return validate(cls, data)
+        return cast(Self, _readers.validate(cls, data))
 
     @classmethod
     def model_json_schema(cls) -> dict[str, Any]:
         """The JSON Schema of the model (pydantic's, generated from the declarations)."""
-        from checker.models.validation import pydantic_model
-
-        return pydantic_model(cls).model_json_schema()
+        return _readers.schema(cls)
 
     @property
     def model_extra(self) -> dict[str, Any] | None:
