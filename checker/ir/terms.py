@@ -116,26 +116,25 @@ class CondNot:
 Condition = CondRef | CondHappened | CondAll | CondAny | CondNot
 
 
+def condition_tests(c: Condition | None) -> Iterator[CondRef | CondHappened]:
+    """Every test inside a condition (what `all`, `any` and `not` combine), in order."""
+    if isinstance(c, CondAll | CondAny):
+        for item in c.items:
+            yield from condition_tests(item)
+    elif isinstance(c, CondNot):
+        yield from condition_tests(c.item)
+    elif c is not None:
+        yield c
+
+
 def condition_refs(c: Condition | None) -> Iterator[CondRef]:
     """Every provision test inside a condition, in order."""
-    if isinstance(c, CondRef):
-        yield c
-    elif isinstance(c, CondAll | CondAny):
-        for item in c.items:
-            yield from condition_refs(item)
-    elif isinstance(c, CondNot):
-        yield from condition_refs(c.item)
+    return (t for t in condition_tests(c) if isinstance(t, CondRef))
 
 
 def condition_events(c: Condition | None) -> Iterator[CondHappened]:
     """Every `happened` test inside a condition, in order."""
-    if isinstance(c, CondHappened):
-        yield c
-    elif isinstance(c, CondAll | CondAny):
-        for item in c.items:
-            yield from condition_events(item)
-    elif isinstance(c, CondNot):
-        yield from condition_events(c.item)
+    return (t for t in condition_tests(c) if isinstance(t, CondHappened))
 
 
 @record(frozen=True)
