@@ -282,13 +282,21 @@ def _stand_in(cls: type) -> Callable[..., None]:
 
 def _compile_init(cls: type) -> None:
     declared = list(cls.__record_fields__.values())  # type: ignore[attr-defined]
-    frozen = cls.__record_frozen__  # type: ignore[attr-defined]
+    frozen: bool = cls.__record_frozen__  # type: ignore[attr-defined]
+    post_init = hasattr(cls, "__post_init__")
     names = [f.name for f in declared]
-    plain = all(f.default_factory is MISSING for f in declared)
-    if plain and "__post_init__" not in dir(cls):
-        # the code of `__init__` depends only on the number of fields and frozenness (the
-        # defaults are the function's, not the code's): a template per shape, renamed
-        code = _template(len(names), frozen)
+    # the defaults are the function's, not its code's: a factory's field defaults to
+    # MISSING, which the code replaces by a fresh value
+    defaults = tuple(
+        f.default if f.default_factory is MISSING else MISSING
+        for f in declared
+        if f.default is not MISSING or f.default_factory is not MISSING
+    )
+    factories = {f.name: f.default_factory for f in declared if f.default_factory is not MISSING}
+    if not factories:
+        # the code of `__init__` depends only on the number of fields, frozenness and
+        # `__post_init__`: a template per shape, renamed
+        code = _template(len(names), frozen, post_init)
         rename = {f"_{i}_": n for i, n in enumerate(names)}
         code = code.replace(
             co_varnames=tuple(rename.get(v, v) for v in code.co_varnames),
@@ -296,56 +304,47 @@ def _compile_init(cls: type) -> None:
             co_consts=tuple(rename.get(c, c) if type(c) is str else c for c in code.co_consts),
             co_qualname=f"{cls.__qualname__}.__init__",
         )
-        defaults = tuple(f.default for f in declared if f.default is not MISSING)
-        renamed = FunctionType(code, {}, "__init__", defaults or None)
-        renamed.__qualname__ = f"{cls.__qualname__}.__init__"
-        renamed.__module__ = cls.__module__
-        cls.__init__ = renamed  # type: ignore[misc]
-        return
-    scope: dict[str, Any] = {"__MISSING": MISSING}
-    params, lines = [], []
-    for f in declared:
-        if f.default is not MISSING:
-            scope[f"__d_{f.name}"] = f.default
-            params.append(f"{f.name}=__d_{f.name}")
-        elif f.default_factory is not MISSING:
-            scope[f"__f_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=__MISSING")
-        else:
-            params.append(f.name)
-    for f in declared:
-        value = f.name
-        if f.default_factory is not MISSING:
-            value = f"__f_{f.name}() if {f.name} is __MISSING else {f.name}"
-        if frozen:  # into the instance's dict: a quarter faster than object.__setattr__
-            lines.append(f" __d[{f.name!r}] = {value}")
-        else:
-            lines.append(f" self.{f.name} = {value}")
-    if frozen and lines:
-        lines.insert(0, " __d = self.__dict__")
-    if "__post_init__" in dir(cls):
-        lines.append(" self.__post_init__()")
-    made: dict[str, Any] = {}
-    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines or [" pass"])
-    exec(source, scope, made)  # noqa: S102  # our own text
-    function = made["__init__"]
+        function = FunctionType(code, {}, "__init__")
+    else:  # the code names each factory
+        scope: dict[str, Any] = {"__MISSING": MISSING}
+        assigned = []
+        for n in names:
+            value = n
+            if n in factories:
+                scope[f"__f_{n}"] = factories[n]
+                value = f"__f_{n}() if {n} is __MISSING else {n}"
+            assigned.append((n, value))
+        function = _init_function(assigned, frozen, post_init, scope)
+    function.__defaults__ = defaults or None
     function.__qualname__ = f"{cls.__qualname__}.__init__"
     function.__module__ = cls.__module__
     cls.__init__ = function  # type: ignore[misc]
 
 
+def _init_function(
+    assigned: list[tuple[str, str]], frozen: bool, post_init: bool, scope: dict[str, Any]
+) -> FunctionType:
+    """`def __init__(self, NAME, ...)` that sets each field NAME to its value's expression,
+    then calls `__post_init__` (the defaults are set on the function)."""
+    if frozen:  # into the instance's dict: a quarter faster than object.__setattr__
+        lines = [f" __d[{name!r}] = {value}" for name, value in assigned]
+        lines[:0] = [" __d = self.__dict__"] if lines else []
+    else:
+        lines = [f" self.{name} = {value}" for name, value in assigned]
+    if post_init:
+        lines.append(" self.__post_init__()")
+    params = ", ".join(name for name, _ in assigned)
+    source = f"def __init__(self, {params}):\n" + "\n".join(lines or [" pass"])
+    made: dict[str, Any] = {}
+    exec(source, scope, made)  # noqa: S102  # our own text
+    return made["__init__"]  # type: ignore[no-any-return]
+
+
 @cache
-def _template(count: int, frozen: bool) -> CodeType:
+def _template(count: int, frozen: bool, post_init: bool) -> CodeType:
     """The code of `__init__` for `count` fields named `_0_`, `_1_`, ..."""
     names = [f"_{i}_" for i in range(count)]
-    if frozen:
-        lines = [" __d = self.__dict__", *(f" __d[{n!r}] = {n}" for n in names)]
-    else:
-        lines = [f" self.{n} = {n}" for n in names]
-    source = f"def __init__(self, {', '.join(names)}):\n" + "\n".join(lines or [" pass"])
-    made: dict[str, Any] = {}
-    exec(source, {}, made)  # noqa: S102  # our own text
-    return made["__init__"].__code__  # type: ignore[no-any-return]
+    return _init_function([(n, n) for n in names], frozen, post_init, {}).__code__
 
 
 @reprlib.recursive_repr()

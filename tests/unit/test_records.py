@@ -38,6 +38,13 @@ class C:
     items: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
 """,
+    "defaults_and_factory": """
+class C:
+    a: int
+    b: int = 3
+    items: list[int] = field(default_factory=list)
+    c: str = "z"
+""",
     "uncompared": """
 class C:
     a: int
