@@ -24,17 +24,9 @@ from collections.abc import Callable
 from types import CodeType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast, dataclass_transform
 
+from checker.records import MISSING  # no default: the field is required
+
 __all__ = ["Declared", "Model", "StrPattern", "declared", "field", "make"]
-
-
-class _Missing:
-    """No default: the field is required."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
 
 
 class StrPattern:
@@ -105,9 +97,14 @@ class Declared:
     def required(self) -> bool:
         return self.default is MISSING and self.default_factory is None
 
+    @property
+    def fresh(self) -> bool:
+        """Whether an omitted field's value is made anew for each model: by its factory,
+        or a copy of a `[]` or `{}` default (as pydantic copies them)."""
+        return self.default_factory is not None or type(self.default) in (list, dict)
+
     def default_value(self) -> Any:
-        """The value of an omitted field: a fresh list or dict for `[]` and `{}` (as pydantic
-        copies them), so no two models share one."""
+        """The value of an omitted field (see `fresh`): no two models share one."""
         if self.default_factory is not None:
             return self.default_factory()
         default = self.default

@@ -252,7 +252,7 @@ def _model(model: type[Model]) -> Reader:
             by_key[f.key] = (f.name, read_value, f.required, f.name if f.alias else None)
             if f.alias:
                 by_key[f.name] = (f.name, read_value, f.required, f.key)
-            if f.required or type(f.default) not in (list, dict) and f.default_factory is None:
+            if not f.fresh:
                 template[f.name] = f.default
             else:
                 template[f.name] = _FRESH
