@@ -52,12 +52,21 @@ def check_file(
     as that is known: once it is loaded, and again once it is resolved.
     """
     began = time.monotonic()
+    with _collector_paused(_size(path) >= LARGE_FILE):
+        return _checked(path, cache, opts, noted, began)
+
+
+def _checked(
+    path: Path,
+    cache: TermsCache,
+    opts: CheckOptions,
+    noted: Callable[[ScenarioResult], None] | None,
+    began: float,
+) -> ScenarioResult | FileError | None:
     deadline = Deadline(opts.judge.timeout)
     shown = display_path(path)
     diags = Diagnostics()
-    large = _size(path) >= LARGE_FILE
-    with _allocating(large):
-        loaded = load_scenario(path, diags, display=shown)
+    loaded = load_scenario(path, diags, display=shown)
     if opts.select and loaded is not None:
         if opts.select not in shown and opts.select not in loaded.model.scenario.id:
             return None
@@ -65,16 +74,14 @@ def check_file(
         noted(_what_it_says(loaded.model, shown))
     every_reading = opts.overrides.interpretation == ALL_READINGS
     overrides = replace(opts.overrides, interpretation=None) if every_reading else opts.overrides
-    with _allocating(large):
-        scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
+    scenario = resolve_scenario(loaded, diags, cache, overrides) if loaded else None
     if scenario is None or diags.has_errors:
         if not diags.has_errors:
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
     if noted is not None:
         noted(blank_result(scenario))
-    with _allocating(large):
-        result = _judged(scenario, opts, deadline)
+    result = _judged(scenario, opts, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     if every_reading and loaded is not None:
         _judge_every_reading(result, scenario, loaded, diags, cache, opts, deadline)
@@ -100,14 +107,14 @@ def _size(path: Path) -> int:
 
 
 @contextmanager
-def _allocating(large: bool) -> Iterator[None]:
+def _collector_paused(large: bool) -> Iterator[None]:
     """Python's cycle collector paused while a large scenario is read, resolved or judged:
     nearly all that is made then lives until the scenario is judged, so each pass of the
     collector walked it all again for nothing — at 10,000 reports reading took 4.1 to
     4.8 s of CPU with it and 1.6 to 1.7 s without, resolving 2.0 s and 1.2 to 1.4 s,
     and judging in full 94 s against 64 s, a third of it in the collector. The few
-    reference cycles judging makes (a Z3 context among them) are collected once the
-    collector runs again. Not for small scenarios: a library of 30-report scenarios
+    reference cycles judging leaves are collected once the collector runs again. Not
+    for small scenarios: a library of 30-report scenarios
     gained under 1 % and its process kept 65 MB more (310 MB against 245 MB over 300
     scenarios)."""
     if not large or not gc.isenabled():
