@@ -234,38 +234,45 @@ class Session:
 
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
+        # the last answer's model is valid only until now; held on, a world answered part
+        # by part would have to be copied before the next answer changes it in place
+        self._last = None
         if self._deferred is not None:  # asked before the choice: find the parts now
             self.merge_unless_parts_pay()
-        active = {self._gate_id[id(a)] for a in assumptions if id(a) in self._gate_id}
-        offs = [off for i, off in self._off.items() if i not in active]
+        # the ids of 10,000 literals, found once a call (the gates among them, the parts'
+        # literals and the rules in play all ask about them)
+        ids = set(map(id, assumptions))
+        gate_id = self._gate_id
+        active = {gate_id[i] for i in ids.intersection(gate_id)}
         # A candidate world first, where the compiler offers one: a model of the
         # assumptions with the hints is a model of the assumptions. Where it is not a
         # world of the scenario, the question is asked without them.
         hints = self.hints(active) if active else []
         while True:
-            asked = [*assumptions, *hints] if hints else list(assumptions)
-            full = [*asked, *offs]
+            asked = [*assumptions, *hints] if hints else assumptions
             if self.parts is not None:
-                r = self.parts.check(asked, active, self.gates)
+                with_hints = ids.union(map(id, hints)) if hints else ids
+                r = self.parts.check(asked, with_hints, active, self.gates)
             else:
-                r = self._check_once(full)
+                r = self._check_once(self._with_offs(asked, active))
             if hints and not isinstance(r, Sat):
                 if self.record:
-                    self._log.append(("check", (tuple(full), _word(r))))
+                    self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))
                 if isinstance(r, Unknown) and self.deadline.expired():
                     return r
                 hints = []
                 continue
-            if (
-                isinstance(r, Sat)
-                and self.refine is not None
-                and self.pending(active, {id(a) for a in assumptions})
-            ):
+            if isinstance(r, Sat) and self.refine is not None and self.pending(active, ids):
                 if self.refine(r.model, active):
                     continue
             if self.record:
-                self._log.append(("check", (tuple(full), _word(r))))
+                self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))
             return r
+
+    def _with_offs(self, asked: Sequence[z3.BoolRef], active: set[int]) -> list[z3.BoolRef]:
+        """The assumptions with every gate but the active ones off (one solver asks
+        them all; the parts leave the gates' formulas out instead)."""
+        return [*asked, *(off for i, off in self._off.items() if i not in active)]
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
         self._calls += 1
@@ -317,6 +324,7 @@ class Session:
         """
         cands = list(candidates)
         ids = [c.get_id() for c in cands]
+        negated = [self.negation(c) for c in cands] if absent_false else []
         calls = 0
 
         def unsat(subset: list[z3.BoolRef]) -> bool:
@@ -327,7 +335,7 @@ class Session:
             self.deadline.check()
             chosen = {c.get_id() for c in subset}
             rest = (
-                [self.negation(c) for c, i in zip(cands, ids, strict=True) if i not in chosen]
+                [n for n, i in zip(negated, ids, strict=True) if i not in chosen]
                 if absent_false
                 else []
             )
