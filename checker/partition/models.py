@@ -22,7 +22,7 @@ import z3
 from z3 import z3core
 
 from checker.partition.unionfind import Partition
-from checker.z3raw import raw
+from checker.z3raw import mk_app, raw
 
 _num_consts = raw(z3core.Z3_model_get_num_consts)
 _const_decl = raw(z3core.Z3_model_get_const_decl)
@@ -30,7 +30,6 @@ _const_interp = raw(z3core.Z3_model_get_const_interp)
 _add_interp = raw(z3core.Z3_add_const_interp)
 _translate = raw(z3core.Z3_model_translate)
 _model_eval = raw(z3core.Z3_model_eval)
-_mk_app = raw(z3core.Z3_mk_app)
 _inc_ref = raw(z3core.Z3_model_inc_ref)
 _dec_ref = raw(z3core.Z3_model_dec_ref)
 
@@ -140,6 +139,6 @@ class PartModels:
         if self._empty is None:
             self._empty = z3.ModelRef(z3core.Z3_mk_model(c), self.ctx)
         value = (z3.Ast * 1)()
-        ok = _model_eval(c, self._empty.model, _mk_app(c, decl, 0, None), True, value)
+        ok = _model_eval(c, self._empty.model, mk_app(c, decl, 0, None), True, value)
         assert ok, "model completion failed"
         return value[0]

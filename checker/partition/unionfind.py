@@ -8,10 +8,9 @@ from collections.abc import Iterable, Iterator
 import z3
 from z3 import z3core
 
-from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, raw
+from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, mk_app, raw
 
 _nargs = raw(z3core.Z3_get_app_num_args)
-_mk_app = raw(z3core.Z3_mk_app)
 _solver_assert = raw(z3core.Z3_solver_assert)
 _APP = z3.Z3_APP_AST
 _NOT = z3.Z3_OP_NOT
@@ -170,7 +169,7 @@ class Partition:
     def part_of_const(self, decl: object) -> int:
         """The part of the constant `decl` names (as a model lists it): a constant no
         formula of the world mentions is a part of its own."""
-        node = _mk_app(self._c, decl, 0, None)  # the same node as in the formulas
+        node = mk_app(self._c, decl, 0, None)  # the same node as in the formulas
         k: int = node.value
         rep = self._rep.get(k)
         return self.find(k if rep is None else rep)
