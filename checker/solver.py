@@ -235,8 +235,11 @@ class Session:
     def check(self, assumptions: Sequence[z3.BoolRef]) -> Result:
         """Satisfiable with these assumptions (and every other gate off)?"""
         # the last answer's model is valid only until now; held on, a world answered part
-        # by part would have to be copied before the next answer changes it in place
-        self._last = None
+        # by part would have to be copied before the next answer changes it in place. (One
+        # solver's models are left to go when replaced, as before: Z3 reuses the ids of
+        # freed terms, its search depends on them, and so do the worlds explanations show.)
+        if self.parts is not None:
+            self._last = None
         if self._deferred is not None:  # asked before the choice: find the parts now
             self.merge_unless_parts_pay()
         # the ids of 10,000 literals, found once a call (the gates among them, the parts'
