@@ -28,8 +28,9 @@ from __future__ import annotations
 import z3
 
 from checker.compile import sym
+from checker.compile.index import Index
 from checker.compile.sym import Bool, Time
-from checker.compile.world import Index, PhantomPlan, World
+from checker.compile.world import PhantomPlan, World
 from checker.ir import (
     AbsenceReport,
     Anchored,

@@ -15,10 +15,11 @@ import z3
 
 from checker.compile import refine, sym
 from checker.compile.counters import breach_candidate, counter_bounds
+from checker.compile.index import Index
 from checker.compile.openworld import Beyond
 from checker.compile.statekey import Always, Change, Defined, Query, Timeline, _neg
 from checker.compile.sym import Arith, Bool, Cat, Num, Time
-from checker.compile.world import Index, Slot, World
+from checker.compile.world import Slot, World
 from checker.ir import OTHER, StateCond, StateDef, Uncertain
 
 __all__ = [

@@ -15,13 +15,12 @@ from collections.abc import Callable
 import z3
 
 from checker.compile import sym
+from checker.compile.index import Index
 from checker.compile.sym import Bool, Cat, Num, Time
 from checker.ir import (
-    OTHER,
     AbsenceReport,
     BoolAttr,
     CatAttr,
-    CatTest,
     EventReport,
     FieldType,
     MatchIR,
@@ -34,74 +33,6 @@ from checker.ir import (
 from checker.records import field, record
 
 Value = Cat | Num
-
-
-class Index:
-    """Integer codes for categorical values, one table per namespace."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        terms = scenario.terms
-        self.tables: dict[str, list[str]] = {
-            "actor": [*terms.actors.ids, OTHER],
-            "place": [*terms.places.ids, OTHER],
-            "kind": list(terms.kinds.ids),
-            "bool": ["false", "true"],
-            "text": [OTHER],
-        }
-        self.codes: dict[str, dict[str, int]] = {}
-        self._memo: dict[tuple[str, frozenset[str], int], frozenset[int]] = {}
-        self._rebuild()
-        texts = sorted(
-            {
-                a.value
-                for r in scenario.reports
-                if isinstance(r, EventReport)
-                for _, a in r.fields
-                if isinstance(a, TextAttr) and a.value is not None
-            }
-        )
-        for t in texts:
-            self.code("text", t)
-
-    def _rebuild(self) -> None:
-        self.codes = {ns: {v: i for i, v in enumerate(vals)} for ns, vals in self.tables.items()}
-        self._version = getattr(self, "_version", 0) + 1
-
-    @staticmethod
-    def namespace(ft: FieldType) -> str:
-        if ft.kind in ("actor", "place", "bool", "text"):
-            return ft.kind
-        return "enum:" + "|".join(ft.words)
-
-    def table(self, ns: str) -> list[str]:
-        if ns not in self.tables:
-            self.tables[ns] = list(ns[len("enum:") :].split("|"))
-            self._rebuild()
-        return self.tables[ns]
-
-    def code(self, ns: str, value: str) -> int:
-        table = self.table(ns)
-        if value not in self.codes[ns]:
-            table.append(value)
-            self._rebuild()
-        return self.codes[ns][value]
-
-    def all(self, ns: str) -> frozenset[int]:
-        return frozenset(range(len(self.table(ns))))
-
-    def codes_of(self, ns: str, values: frozenset[str]) -> frozenset[int]:
-        key = (ns, values, self._version)
-        got = self._memo.get(key)
-        if got is None:
-            got = self._memo[key] = frozenset(self.code(ns, v) for v in values)
-        return got
-
-    def test(self, ns: str, test: CatTest) -> frozenset[int]:
-        inside = self.codes_of(ns, test.values)
-        return self.all(ns) - inside if test.negate else inside
-
-    def name(self, ns: str, code: int) -> str:
-        return self.table(ns)[code]
 
 
 @record
@@ -256,13 +187,16 @@ class World:
         """The slot's event matches MATCH (kinds, actors and places through the hierarchies)."""
         if m is None:
             return True
+        # (every test is built even after one folds to false: the terms each makes, and
+        # releases, decide the ids of Z3's later terms, which its search depends on)
+        index = self.index
         parts: list[Bool] = []
         if m.kinds is not None:
-            parts.append(sym.cat_in(slot.kind, self.index.test("kind", m.kinds)))
+            parts.append(sym.cat_in(slot.kind, index.test("kind", m.kinds)))
         if m.actor is not None:
-            parts.append(sym.cat_in(slot.actor, self.index.test("actor", m.actor)))
+            parts.append(sym.cat_in(slot.actor, index.test("actor", m.actor)))
         if m.place is not None:
-            parts.append(sym.cat_in(slot.place, self.index.test("place", m.place)))
+            parts.append(sym.cat_in(slot.place, index.test("place", m.place)))
         for fname, test in m.fields:
             if fname not in slot.fields:
                 parts.append(False)
@@ -276,7 +210,7 @@ class World:
             else:
                 assert isinstance(v, Cat)
                 ns = Index.namespace(slot.field_types[fname])
-                parts.append(sym.And(has, sym.cat_in(v, self.index.test(ns, test))))
+                parts.append(sym.And(has, sym.cat_in(v, index.test(ns, test))))
         return sym.And(*parts)
 
 
