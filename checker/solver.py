@@ -22,6 +22,7 @@ from z3 import z3core
 
 from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
 from checker.partition import Parts
+from checker.z3raw import bool_const, bool_term, raw
 
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
@@ -30,6 +31,12 @@ DEFAULT_MEMORY_MB = 4096
 # parts hold at most 54 formulas, 25 % slower)
 PARTS_THAT_PAY = 16
 PART_SIZE = 100
+
+# (well-sorted terms of the session's own context: these calls cannot fail)
+_solver_assert = raw(z3core.Z3_solver_assert)
+_mk_or = raw(z3core.Z3_mk_or)
+_mk_not = raw(z3core.Z3_mk_not)
+_ast_id = raw(z3core.Z3_get_ast_id)
 
 
 class Session:
@@ -128,7 +135,7 @@ class Session:
         term = z3.BoolVal(False, self.ctx) if f is False else f
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
-            z3core.Z3_solver_assert(self.ctx.ref(), self.solver.solver, term.as_ast())
+            _solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
         if self.record:
             self._log.append(("assert", term))
         return term
@@ -145,9 +152,9 @@ class Session:
         if deferred is not None:
             if not likely:
                 self.parts = None
-                ref = self.ctx.ref()
+                ref = self.ctx.ctx
                 for f in deferred:
-                    z3core.Z3_solver_assert(ref, self.solver.solver, f.as_ast())
+                    _solver_assert(ref, self.solver.solver, f.ast)
                 return
             for f in deferred:
                 self.parts.add(f)
@@ -190,18 +197,18 @@ class Session:
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
-        k = lit.get_id()
-        if k not in self._negations:
-            self._negations[k] = z3.BoolRef(
-                z3core.Z3_mk_not(self.ctx.ref(), lit.as_ast()), self.ctx
-            )
-        return self._negations[k]
+        c = self.ctx.ctx
+        k = _ast_id(c, lit.ast)
+        got = self._negations.get(k)
+        if got is None:
+            got = self._negations[k] = bool_term(_mk_not(c, lit.ast), self.ctx, lit)
+        return got
 
     def new_gate(self, name: str) -> tuple[int, z3.BoolRef]:
         """A literal that switches a question's formulas on (id > 0); it lives as long
         as the current scope."""
         assert self.depth, "a question's gate belongs in a scope"
-        lit = z3.Bool(name, self.ctx)
+        lit = bool_const(name, self.ctx)
         self._next_gate += 1
         gid = self._next_gate
         self.gates[gid] = lit
@@ -225,8 +232,8 @@ class Session:
                 self.parts.add_gated(gate, z3.BoolVal(False, self.ctx))
             return
         assert isinstance(formula, z3.BoolRef)
-        pair = (z3.Ast * 2)(off.as_ast(), formula.as_ast())
-        self._assert(z3.BoolRef(z3core.Z3_mk_or(self.ctx.ref(), 2, pair), self.ctx))
+        pair = (z3.Ast * 2)(off.ast, formula.ast)
+        self._assert(bool_term(_mk_or(self.ctx.ctx, 2, pair), self.ctx))
         if self.parts is not None:
             self.parts.add_gated(gate, formula)
 

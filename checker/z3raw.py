@@ -1,4 +1,5 @@
-"""The ctypes functions behind z3core's wrappers, for the hot paths.
+"""The ctypes functions behind z3core's wrappers, and light handles on terms, for the
+hot paths.
 
 Each z3core wrapper asks Z3 for its error code after the call; on a large
 encoding or a walk over every node of a world that doubles the cost of each
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import z3
 from z3 import z3core
 
 
@@ -24,3 +26,67 @@ app_decl = raw(z3core.Z3_get_app_decl)
 decl_kind = raw(z3core.Z3_get_decl_kind)
 app_arg = raw(z3core.Z3_get_app_arg)
 mk_app = raw(z3core.Z3_mk_app)  # a constant's node from its declaration (partition)
+
+_inc_ref = raw(z3core.Z3_inc_ref)
+_dec_ref = raw(z3core.Z3_dec_ref)
+_mk_const = raw(z3core.Z3_mk_const)
+_mk_symbol = raw(z3core.Z3_mk_string_symbol)
+_UNKNOWN: Any = object()
+
+
+# Most handles an encoding makes are released while it is built or when its scenario is
+# done: z3py's release goes through the checked wrapper (a second call into Z3 for the
+# error code) on every one of them.
+class BoolTerm(z3.BoolRef):  # type: ignore[misc]
+    """A handle on a Boolean term made by the checker; `neg` is the term it negates
+    (None: it is no negation; UNKNOWN: not known), so that negating it again needs no
+    look at the term."""
+
+    neg: Any = None
+
+    def __del__(self) -> None:
+        c = self.ctx.ctx
+        if c is not None and _dec_ref is not None:
+            _dec_ref(c, self.ast)
+
+
+class IntTerm(z3.ArithRef):  # type: ignore[misc]
+    """A handle on an integer term made by the checker (its sort needs no look)."""
+
+    def __del__(self) -> None:
+        c = self.ctx.ctx
+        if c is not None and _dec_ref is not None:
+            _dec_ref(c, self.ast)
+
+
+UNKNOWN = _UNKNOWN
+
+
+def bool_term(ast: object, ctx: z3.Context, neg: Any = None) -> BoolTerm:
+    """A new handle on the Boolean term `ast` (what z3.BoolRef(ast, ctx) makes)."""
+    out: BoolTerm = BoolTerm.__new__(BoolTerm)
+    out.ast = ast
+    out.ctx = ctx
+    if neg is not None:
+        out.neg = neg
+    _inc_ref(ctx.ctx, ast)
+    return out
+
+
+def int_term(ast: object, ctx: z3.Context) -> IntTerm:
+    """A new handle on the integer term `ast` (what z3.ArithRef(ast, ctx) makes)."""
+    out: IntTerm = IntTerm.__new__(IntTerm)
+    out.ast = ast
+    out.ctx = ctx
+    _inc_ref(ctx.ctx, ast)
+    return out
+
+
+def bool_const(name: str, ctx: z3.Context) -> BoolTerm:
+    """The Boolean constant `name` (what z3.Bool(name, ctx) makes). The sort is kept on
+    the context (`Session.close` drops what the checker keeps there)."""
+    c = ctx.ctx
+    sort: z3.SortRef | None = getattr(ctx, "_checker_bool_sort", None)
+    if sort is None:
+        sort = ctx._checker_bool_sort = z3.BoolSort(ctx)
+    return bool_term(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), sort.ast), ctx)

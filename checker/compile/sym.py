@@ -15,7 +15,19 @@ import z3
 from z3 import z3core
 
 from checker.records import record
-from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, raw
+from checker.z3raw import (
+    UNKNOWN,
+    BoolTerm,
+    IntTerm,
+    app_arg,
+    app_decl,
+    ast_kind,
+    bool_const,
+    bool_term,
+    decl_kind,
+    int_term,
+    raw,
+)
 
 Bool: TypeAlias = bool | z3.BoolRef
 Arith: TypeAlias = int | float | z3.ArithRef
@@ -42,7 +54,6 @@ _mk_eq = raw(z3core.Z3_mk_eq)
 _mk_int64 = raw(z3core.Z3_mk_int64)
 _mk_const = raw(z3core.Z3_mk_const)
 _mk_symbol = raw(z3core.Z3_mk_string_symbol)
-_inc_ref = raw(z3core.Z3_inc_ref)
 _get_sort = raw(z3core.Z3_get_sort)
 _sort_kind = raw(z3core.Z3_get_sort_kind)
 _INT_SORT = z3.Z3_INT_SORT
@@ -57,22 +68,8 @@ def _array(terms: list[z3.ExprRef]) -> tuple[int, object]:
     return len(terms), arr
 
 
-def _bool(ast: object, ctx: z3.Context) -> z3.BoolRef:
-    """A Python handle on a new Boolean term (what z3.BoolRef(ast, ctx) makes)."""
-    out = z3.BoolRef.__new__(z3.BoolRef)
-    out.ast = ast
-    out.ctx = ctx
-    _inc_ref(ctx.ctx, ast)
-    return out
-
-
-def _arith(ast: object, ctx: z3.Context) -> z3.ArithRef:
-    """A Python handle on a new integer term (what z3.ArithRef(ast, ctx) makes)."""
-    out = z3.ArithRef.__new__(z3.ArithRef)
-    out.ast = ast
-    out.ctx = ctx
-    _inc_ref(ctx.ctx, ast)
-    return out
+_bool = bool_term
+_arith = int_term
 
 
 def _int_sort(ctx: z3.Context) -> z3.SortRef:
@@ -82,13 +79,7 @@ def _int_sort(ctx: z3.Context) -> z3.SortRef:
     return sort
 
 
-def bool_var(name: str, ctx: z3.Context) -> z3.BoolRef:
-    """The Boolean constant `name` (what z3.Bool(name, ctx) makes)."""
-    c = ctx.ctx
-    sort: z3.SortRef | None = getattr(ctx, "_checker_bool_sort", None)
-    if sort is None:
-        sort = ctx._checker_bool_sort = z3.BoolSort(ctx)
-    return _bool(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), sort.ast), ctx)
+bool_var = bool_const
 
 
 def int_var(name: str, ctx: z3.Context) -> z3.ArithRef:
@@ -98,6 +89,8 @@ def int_var(name: str, ctx: z3.Context) -> z3.ArithRef:
 
 
 def _is_int(x: object) -> bool:
+    if type(x) is IntTerm:
+        return True
     if not isinstance(x, z3.ArithRef):
         return False
     c = x.ctx.ctx
@@ -170,9 +163,12 @@ def Not(x: Bool) -> Bool:
         return not x
     ctx = x.ctx
     c, ast = ctx.ctx, x.ast
-    if ast_kind(c, ast) == _APP and decl_kind(c, app_decl(c, ast)) == _OP_NOT:
-        return _bool(app_arg(c, ast, 0), ctx)
-    return _bool(_mk_not(c, ast), ctx)
+    if type(x) is BoolTerm and x.neg is not UNKNOWN:
+        if x.neg is not None:  # a term made here knows whether it is a negation
+            return x.neg
+    elif ast_kind(c, ast) == _APP and decl_kind(c, app_decl(c, ast)) == _OP_NOT:
+        return _bool(app_arg(c, ast, 0), ctx, UNKNOWN)
+    return _bool(_mk_not(c, ast), ctx, x)
 
 
 def Implies(a: Bool, b: Bool) -> Bool:
@@ -227,7 +223,7 @@ def Sum(xs: Iterable[Arith]) -> Arith:
             terms.append(x)
     if not terms:
         return const
-    if isinstance(const, int) and all(t.is_int() for t in terms):
+    if isinstance(const, int) and all(_is_int(t) for t in terms):
         ctx = terms[0].ctx
         if const:
             terms.append(_int(const, ctx))
@@ -353,12 +349,14 @@ class Cat:
 
 def cat_in(c: Cat, allowed: frozenset[int]) -> Bool:
     """The value is one of `allowed`, folded against its domain."""
-    inside = c.dom & allowed
-    if not inside:
+    dom = c.dom
+    # (the two tests make no sets: most values are known, or wholly in or out)
+    if dom.isdisjoint(allowed):
         return False
-    if inside == c.dom:
+    if dom <= allowed:
         return True
-    outside = c.dom - allowed
+    inside = dom & allowed
+    outside = dom - allowed
     e = c.e
     assert isinstance(e, z3.ArithRef)
     # whichever side is smaller makes the shorter disjunction

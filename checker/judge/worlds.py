@@ -73,12 +73,15 @@ def _pins(judge: Asker, slot: Slot, values: dict[str, str], model: z3.ModelRef) 
         )
     ]
     if values.get("happened") == "yes":
+        # the model's value on the left: the terms z3py made while the checker's handles
+        # were its own classes (a numeral's class is a subclass of theirs, so Python
+        # asked it first)
         if not slot.t.exact:
-            pins.append(slot.t.e == model.eval(slot.t.e, model_completion=True))
+            pins.append(model.eval(slot.t.e, model_completion=True) == slot.t.e)
         for v in (slot.kind, slot.actor, slot.place, *slot.fields.values()):
             e = v.e
             if not isinstance(e, int | float):
-                pins.append(e == model.eval(e, model_completion=True))
+                pins.append(model.eval(e, model_completion=True) == e)
     return [p for p in pins if not isinstance(p, bool)]
 
 
