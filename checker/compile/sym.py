@@ -61,7 +61,13 @@ _APP = z3.Z3_APP_AST
 _OP_NOT = z3.Z3_OP_NOT
 
 
+_PAIR = z3.Ast * 2
+
+
 def _array(terms: list[z3.ExprRef]) -> tuple[int, object]:
+    if len(terms) == 2:  # most conjunctions and disjunctions made here
+        first, second = terms
+        return 2, _PAIR(first.ast, second.ast)
     arr = (z3.Ast * len(terms))()
     for i, t in enumerate(terms):
         arr[i] = t.ast
