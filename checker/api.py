@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.diagnostics import Diagnostic, Diagnostics, Severity, Span
 from checker.discover import discover
-from checker.judge import Options
+from checker.judge import Options, make_ahead, settle
 from checker.load import display_path, load_any, load_scenario, load_terms
 from checker.models import ScenarioFile, TermsFile
 from checker.onefile import CheckOptions, check_file, compare_expectations
@@ -96,6 +96,9 @@ def _run_files(
         threshold = gc.get_threshold()
         try:
             for i, f in enumerate(files):
+                # one process: a second core, if any, makes the Z3 context while the file
+                # is read (the workers of a parallel run have no core to spare for it)
+                make_ahead()
                 results[i] = _check_guarded(f, cache, opts)
                 if i == 0 and total > 1:  # (one file: nothing comes after to spare)
                     _settle()
@@ -105,6 +108,7 @@ def _run_files(
                     break
         finally:  # this process goes on (the command, or whoever called us)
             gc.set_threshold(*threshold)
+            settle()
         return results
     from checker.pool import Lost, run_pool  # (multiprocessing: only for runs that use it)
 

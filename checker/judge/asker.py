@@ -22,6 +22,7 @@ from checker.compile.sym import Bool
 from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import World, build_world, observation_time
 from checker.ir import Report, Scenario, StateReport
+from checker.judge.contexts import fresh
 from checker.judge.options import MAX_WITNESSES, PARTITION_FROM, Options, Undecided
 from checker.results import Because
 from checker.solver import PARTS_THAT_PAY, Session
@@ -35,7 +36,7 @@ class Asker:
         self.opts = opts or Options()
         self.deadline = deadline or Deadline(self.opts.timeout)
         # a fresh context: nothing that ran before in this process can change an answer
-        self.ctx = z3.Context()
+        self.ctx = fresh()
         mode = self.opts.partition
         parted = mode == "always" or (mode == "auto" and len(scenario.reports) >= PARTITION_FROM)
         self.session = Session(

@@ -81,7 +81,7 @@ def test_every_module_opens_with_a_docstring() -> None:
 # only those listed before it, so `run` (the order of questions) sits on top and no two
 # of them import each other.
 JUDGE_ORDER = [
-    "options", "asker", "verdicts", "proofs", "responsibility", "deciding", "worlds",
+    "options", "contexts", "asker", "verdicts", "proofs", "responsibility", "deciding", "worlds",
     "readings", "blank", "run", "__init__",
 ]  # fmt: skip
 
