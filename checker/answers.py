@@ -17,10 +17,21 @@ class Sat:
     from the models of the parts of a partitioned world), and only valid until the
     next call."""
 
-    def __init__(self, solver: z3.Solver | None, build: Callable[[], z3.ModelRef] | None = None):
+    def __init__(
+        self,
+        solver: z3.Solver | None,
+        build: Callable[[], z3.ModelRef] | None = None,
+        values: Callable[[], object] | None = None,
+    ):
         self._solver = solver
         self._build = build
+        self._values = values
         self._model: z3.ModelRef | None = None
+
+    def values(self) -> object:
+        """What reads the values of terms in the model: the model itself, or (a world
+        asked part by part) a reader of the parts' models that needs no merged one."""
+        return self._values() if self._values is not None else self.model
 
     @property
     def model(self) -> z3.ModelRef:

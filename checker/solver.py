@@ -77,7 +77,7 @@ class Session:
         self._kept: list[object] = []  # rules of every world asserted inside the scope
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
-        self.refine: Callable[[z3.ModelRef, set[int]], int] | None = None
+        self.refine: Callable[[object, set[int]], int] | None = None
         # whether a rule may still fail: (active gate ids, ids of the assumed literals)
         self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
         # a candidate world for the questions behind these gates, tried first (`check`)
@@ -273,7 +273,7 @@ class Session:
                 hints = []
                 continue
             if isinstance(r, Sat) and self.refine is not None and self.pending(active, ids):
-                if self.refine(r.model, active):
+                if self.refine(r.values(), active):
                     continue
             if self.record:
                 self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))

@@ -54,10 +54,15 @@ def pending(tls: Rules, active: set[int], assumed: set[int]) -> bool:
     return False
 
 
-def refine(tls: Rules, model: z3.ModelRef, active: set[int]) -> int:
+def refine(tls: Rules, model: object, active: set[int]) -> int:
     """Assert the instances of universals that the candidate world `model` breaks;
-    the number asserted (0: the model is a world of SPEC §4.1 for every rule in play)."""
-    ev = ModelEval(model)
+    the number asserted (0: the model is a world of SPEC §4.1 for every rule in play).
+    `model`: a z3 model, or a `ModelEval` that reads one (a world asked part by part)."""
+    if isinstance(model, ModelEval):
+        ev = model
+    else:
+        assert isinstance(model, z3.ModelRef)
+        ev = ModelEval(model)
     added = 0
     concrete: dict[int, Concrete] = {}
 

@@ -454,7 +454,7 @@ class Timelines:
         (checker/compile/refine.py)."""
         return refine.pending(self, active, assumed)
 
-    def refine(self, model: z3.ModelRef, active: set[int]) -> int:
+    def refine(self, model: object, active: set[int]) -> int:
         """Assert the instances of universals that the candidate world `model` breaks;
         the number asserted (checker/compile/refine.py)."""
         return refine.refine(self, model, active)

@@ -21,6 +21,7 @@ import weakref
 import z3
 from z3 import z3core
 
+from checker.compile.concrete import ModelEval
 from checker.partition.unionfind import Partition
 from checker.z3raw import mk_app, raw
 
@@ -52,6 +53,8 @@ class PartModels:
         # by the model's id; the model is kept with them, so the id is never reused
         self._decls: dict[int, tuple[z3.ModelRef, _Decls]] = {}
         self._empty: z3.ModelRef | None = None
+        # a term (by address) -> its part, or minus the number of parts it touches
+        self._term_part: dict[int, int] = {}
 
     def reset(self) -> None:
         """The parts were joined: every part is answered again, and merged anew."""
@@ -61,6 +64,7 @@ class PartModels:
         self._handed = None
         self._live_of.clear()
         self._decls.clear()
+        self._term_part.clear()
 
     def assign(self, part: int, model: z3.ModelRef) -> None:
         if self._want.get(part) is not model:
@@ -70,13 +74,46 @@ class PartModels:
     def model(self) -> z3.ModelRef:
         """The union of the parts' models as they are now (each constant from its own
         part's model), as a model nothing else changes."""
-        if self._live is None:
-            self._live = z3.ModelRef(z3core.Z3_mk_model(self._c), self.ctx)
-            self._changed = set(self._want)
-        elif not self._changed:
+        if self._live is not None and not self._changed:
             handed = self._handed() if self._handed is not None else None
             if handed is not None:
                 return handed
+        into = self._merged()
+        view = z3.ModelRef(into, self.ctx)
+        self._handed = weakref.ref(view)
+        return view
+
+    def values(self) -> ModelEval:
+        """The values of terms as the merged model gives them, each read from the model of
+        its own part where it has one: refining a candidate world reads a few hundred
+        values a question, and merging 300 parts' models for it cost more than that."""
+        return _PartsEval(self)
+
+    def model_of(self, e: z3.ExprRef) -> object:
+        """The raw model to read `e` in: its part's, the empty one for a term without
+        unknowns or one of a part no model has, the merged one for a term of several."""
+        key = e.ast.value
+        part = self._term_part.get(key)
+        if part is None:
+            parts = self.world.touched(e, note=False)
+            part = self._term_part[key] = parts.pop() if len(parts) == 1 else -len(parts)
+        if part >= 0:
+            got = self._want.get(part)
+            if got is not None:
+                return got.model
+            return self._empty_model()
+        if part == 0:  # (no unknowns)
+            return self._empty_model()
+        return self._merged()
+
+    def _merged(self) -> object:
+        """The merged model, brought up to date (the model handed out last first given a
+        copy of its own if something still holds it)."""
+        if self._live is None:
+            self._live = z3.ModelRef(z3core.Z3_mk_model(self._c), self.ctx)
+            self._changed = set(self._want)
+        if not self._changed:
+            return self._live.model
         self._detach()
         c = self._c
         into = self._live.model
@@ -93,9 +130,7 @@ class PartModels:
                         _add_interp(c, into, decl, self._default(decl))
             self._live_of[part] = new
         self._changed.clear()
-        view = z3.ModelRef(into, self.ctx)
-        self._handed = weakref.ref(view)
-        return view
+        return into
 
     def _detach(self) -> None:
         """Give the model handed out last, if anything still holds it, a copy of its own
@@ -136,9 +171,28 @@ class PartModels:
         every evaluation with completion (the only kind made) must then see what it
         would in a model merged from the start."""
         c = self._c
-        if self._empty is None:
-            self._empty = z3.ModelRef(z3core.Z3_mk_model(c), self.ctx)
         value = (z3.Ast * 1)()
-        ok = _model_eval(c, self._empty.model, mk_app(c, decl, 0, None), True, value)
+        ok = _model_eval(c, self._empty_model(), mk_app(c, decl, 0, None), True, value)
         assert ok, "model completion failed"
         return value[0]
+
+    def _empty_model(self) -> object:
+        if self._empty is None:
+            self._empty = z3.ModelRef(z3core.Z3_mk_model(self._c), self.ctx)
+        return self._empty.model
+
+
+class _PartsEval(ModelEval):
+    """`ModelEval` over the parts' models (`PartModels.model_of`); valid, like a model of
+    an answer, until the next question."""
+
+    def __init__(self, models: PartModels) -> None:  # (no one model to hold)
+        self.models = models
+        self.ctx = models.ctx
+        self._memo = {}
+        self._out = (z3.Ast * 1)()
+
+    def _raw(self, e: z3.ExprRef) -> object:
+        ok = _model_eval(self.ctx.ctx, self.models.model_of(e), e.ast, True, self._out)
+        assert ok, "model evaluation failed"
+        return self._out[0]

@@ -160,7 +160,11 @@ class Parts:
             assert self._call == call, "a model asked for after the next question"
             return self.models.model()
 
-        return Sat(None, merged)
+        def values() -> object:
+            assert self._call == call, "values asked for after the next question"
+            return self.models.values()
+
+        return Sat(None, merged, values)
 
     # ---- what changed since the last call -----------------------------------
 

@@ -123,9 +123,11 @@ class Partition:
             rep_of[k] = rep
         return rep_of[key]
 
-    def touched(self, f: z3.BoolRef) -> set[int]:
+    def touched(self, f: z3.ExprRef, note: bool = True) -> set[int]:
         """The parts a formula of a question touches, without joining them for good;
-        a constant no rule of the world mentions is a part of its own."""
+        a constant no rule of the world mentions is a part of its own. `note`: number
+        such a constant as first seen (what decides the order of solver calls); a walk
+        that only reads values leaves the numbering alone."""
         out: set[int] = set()
         rep_of = self._rep
         c = self._c
@@ -147,7 +149,8 @@ class Partition:
             n = _nargs(c, node)
             if n == 0:
                 if decl_kind(c, app_decl(c, node)) == _UNINTERPRETED:
-                    self._seen.setdefault(k, len(self._seen))
+                    if note:
+                        self._seen.setdefault(k, len(self._seen))
                     out.add(self.find(k))
                 continue
             stack.extend(app_arg(c, node, i) for i in range(n))

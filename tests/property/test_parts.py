@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.answers import Deadline, Sat, Unsat
+from checker.compile.concrete import ModelEval
 from checker.partition import Parts
 
 N = 6  # integer and Boolean constants x0.., b0..
@@ -110,8 +111,17 @@ def test_parts_answer_as_one_solver(
         assert isinstance(got, Sat) == (expected == z3.sat)
         assert isinstance(got, Unsat) == (expected == z3.unsat)
         if isinstance(got, Sat):
+            ev = got.values()  # each term read in its own part's model (the refinement's)
+            assert isinstance(ev, ModelEval)
+            read = [ev.bool(f) for f in needed], [ev.int(x) for x in xs], [ev.bool(b) for b in bs]
             model = got.model
             assert _holds(model, needed)
+            merged = ModelEval(model)
+            assert read == (
+                [merged.bool(f) for f in needed],
+                [merged.int(x) for x in xs],
+                [merged.bool(b) for b in bs],
+            )
             if keep:
                 kept.append((model, needed))
         if close == 0:
