@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import z3
 from z3 import z3core
 
+from checker.compile.concrete import ModelEval
 from checker.records import record
 
 
@@ -21,17 +22,17 @@ class Sat:
         self,
         solver: z3.Solver | None,
         build: Callable[[], z3.ModelRef] | None = None,
-        values: Callable[[], object] | None = None,
+        values: Callable[[], ModelEval] | None = None,
     ):
         self._solver = solver
         self._build = build
         self._values = values
         self._model: z3.ModelRef | None = None
 
-    def values(self) -> object:
-        """What reads the values of terms in the model: the model itself, or (a world
-        asked part by part) a reader of the parts' models that needs no merged one."""
-        return self._values() if self._values is not None else self.model
+    def values(self) -> ModelEval:
+        """What reads the values of terms in the model: of the model itself, or (a world
+        asked part by part) of the parts' models, without merging them."""
+        return self._values() if self._values is not None else ModelEval(self.model)
 
     @property
     def model(self) -> z3.ModelRef:

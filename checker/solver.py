@@ -21,6 +21,7 @@ import z3
 from z3 import z3core
 
 from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
+from checker.compile.concrete import ModelEval
 from checker.partition import Parts
 from checker.z3raw import bool_const, bool_term, raw
 
@@ -77,7 +78,7 @@ class Session:
         self._kept: list[object] = []  # rules of every world asserted inside the scope
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
-        self.refine: Callable[[object, set[int]], int] | None = None
+        self.refine: Callable[[ModelEval, set[int]], int] | None = None
         # whether a rule may still fail: (active gate ids, ids of the assumed literals)
         self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
         # a candidate world for the questions behind these gates, tried first (`check`)

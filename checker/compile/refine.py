@@ -15,8 +15,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-import z3
-
 from checker.compile import sym
 from checker.compile.concrete import Concrete, ModelEval, holds_value
 from checker.compile.statekey import Always, Defined, Timeline
@@ -54,15 +52,9 @@ def pending(tls: Rules, active: set[int], assumed: set[int]) -> bool:
     return False
 
 
-def refine(tls: Rules, model: object, active: set[int]) -> int:
-    """Assert the instances of universals that the candidate world `model` breaks;
-    the number asserted (0: the model is a world of SPEC §4.1 for every rule in play).
-    `model`: a z3 model, or a `ModelEval` that reads one (a world asked part by part)."""
-    if isinstance(model, ModelEval):
-        ev = model
-    else:
-        assert isinstance(model, z3.ModelRef)
-        ev = ModelEval(model)
+def refine(tls: Rules, ev: ModelEval, active: set[int]) -> int:
+    """Assert the instances of universals that the candidate world read by `ev` breaks;
+    the number asserted (0: the world is one of SPEC §4.1 for every rule in play)."""
     added = 0
     concrete: dict[int, Concrete] = {}
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import z3
 
 from checker.compile import refine, sym
+from checker.compile.concrete import ModelEval
 from checker.compile.counters import breach_candidate, counter_bounds
 from checker.compile.index import Index
 from checker.compile.openworld import Beyond
@@ -454,7 +455,7 @@ class Timelines:
         (checker/compile/refine.py)."""
         return refine.pending(self, active, assumed)
 
-    def refine(self, model: object, active: set[int]) -> int:
-        """Assert the instances of universals that the candidate world `model` breaks;
+    def refine(self, ev: ModelEval, active: set[int]) -> int:
+        """Assert the instances of universals that the candidate world read by `ev` breaks;
         the number asserted (checker/compile/refine.py)."""
-        return refine.refine(self, model, active)
+        return refine.refine(self, ev, active)

@@ -17,6 +17,7 @@ import z3
 from z3 import z3core
 
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
+from checker.compile.concrete import ModelEval
 from checker.partition.models import PartModels
 from checker.partition.unionfind import GROUND, Partition, conjuncts
 
@@ -160,7 +161,7 @@ class Parts:
             assert self._call == call, "a model asked for after the next question"
             return self.models.model()
 
-        def values() -> object:
+        def values() -> ModelEval:
             assert self._call == call, "values asked for after the next question"
             return self.models.values()
 
