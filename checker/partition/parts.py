@@ -211,12 +211,14 @@ class Parts:
                 del held[r]
             changed.add(r)
         lits = self.lits
-        fresh = [i for i in came if i not in part_of]
+        fresh = []
         for i in came:
             part = part_of.get(i)
-            if part is not None:
-                self._hold(part, i, lits[i][0])
-                changed.add(part)
+            if part is None:
+                fresh.append(i)
+                continue
+            self._hold(part, i, lits[i][0])
+            changed.add(part)
         if fresh:  # literals never asked before, numbered in the order asked (`_literal`)
             if len(fresh) < 64:
                 order = list(map(id, assumptions))
