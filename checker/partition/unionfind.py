@@ -3,7 +3,7 @@ an unknown, and so which belong to one part (see checker/partition/__init__.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import z3
 from z3 import z3core
@@ -180,9 +180,6 @@ class Partition:
     def rank(self, x: int) -> int:
         """A stable number for an element (see `_seen`)."""
         return self._seen[x]
-
-    def parts(self) -> Iterator[int]:
-        return iter(self.formulas)
 
     def assert_into(self, solver: z3.Solver, roots: Iterable[int]) -> None:
         """Assert the formulas of these parts into `solver`."""
