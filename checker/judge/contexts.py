@@ -35,9 +35,6 @@ class _Ahead:
         except BaseException:  # (out of memory, say): the judge makes its own
             return
 
-    def settle(self) -> None:
-        self.take()
-
     def take(self) -> z3.Context | None:
         if self.thread is not None:
             self.thread.join()
@@ -58,7 +55,7 @@ def settle() -> None:
     """Wait for a context being made and drop one not taken: nothing is left running
     or held past a run (a process that forks workers next must not fork a thread in
     the middle of a Z3 call)."""
-    _AHEAD.settle()
+    _AHEAD.take()
 
 
 def fresh() -> z3.Context:
