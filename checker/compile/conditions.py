@@ -117,9 +117,6 @@ def _happened(compiler: ProvisionCompiler, cond: CondHappened) -> Bool:
     """Some event matching the MATCH within the condition's window, up to as_of."""
     span = compiler.window_of(cond.window)
     w = compiler.w
-    hits = [
-        sym.And(s.on, span.started, sym.t_in(s.t, span.start, span.end), w.matches(s, cond.match))
-        for s in w.slots
-    ]
+    hits = [compiler.matching(s, span, cond.match) for s in w.slots]
     beyond, _ = compiler._beyond("happened", cond.match, span)
     return sym.Or(*hits, beyond)

@@ -221,8 +221,14 @@ class ProvisionCompiler:
         compiled.span = span
         return compiled
 
-    def _in_window(self, s: Slot, span: Span) -> Bool:
-        return sym.And(s.on, span.started, sym.t_in(s.t, span.start, span.end))
+    def matching(self, s: Slot, span: Span, m: MatchIR | None) -> Bool:
+        """The slot's event matches `m` within the window. The match is tested first: in a
+        large scenario most events are of other kinds, and it folds to false for them
+        without making a term."""
+        matched = self.w.matches(s, m)
+        if matched is False:
+            return False
+        return sym.And(s.on, span.started, sym.t_in(s.t, span.start, span.end), matched)
 
     def _forbid(self, p: Provision, span: Span) -> Compiled:
         return self._culprits(p, span, must=None)
@@ -235,9 +241,11 @@ class ProvisionCompiler:
         (for `each`: that fails `must`)."""
         culprits = []
         for s in self.w.slots:
+            c = self.matching(s, span, p.match)
+            if c is False:
+                continue
             c = sym.And(
-                self._in_window(s, span),
-                self.w.matches(s, p.match),
+                c,
                 sym.Not(self.w.matches(s, p.unless)) if p.unless is not None else True,
                 sym.Not(self.w.matches(s, must)) if must is not None else True,
             )
@@ -254,9 +262,7 @@ class ProvisionCompiler:
         return sym.And(span.started, sym.t_le(span.end, self.A))
 
     def _require(self, p: Provision, span: Span) -> Compiled:
-        inside = [
-            (s, sym.And(self._in_window(s, span), self.w.matches(s, p.match))) for s in self.w.slots
-        ]
+        inside = [(s, self.matching(s, span, p.match)) for s in self.w.slots]
         inside = [(s, c) for s, c in inside if c is not False]
         assert p.match is not None
         beyond, _ = self._beyond(f"require:{p.id}", p.match, span)

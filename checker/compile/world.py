@@ -187,30 +187,36 @@ class World:
         """The slot's event matches MATCH (kinds, actors and places through the hierarchies)."""
         if m is None:
             return True
-        # (every test is built even after one folds to false: the terms each makes, and
-        # releases, decide the ids of Z3's later terms, which its search depends on)
+        # (no test is built once one folds to false: in a large scenario most events are
+        # of another kind, and building their other tests took most of the encoding)
         index = self.index
         parts: list[Bool] = []
-        if m.kinds is not None:
-            parts.append(sym.cat_in(slot.kind, index.test("kind", m.kinds)))
-        if m.actor is not None:
-            parts.append(sym.cat_in(slot.actor, index.test("actor", m.actor)))
-        if m.place is not None:
-            parts.append(sym.cat_in(slot.place, index.test("place", m.place)))
+        for value, ns, wanted in (
+            (slot.kind, "kind", m.kinds),
+            (slot.actor, "actor", m.actor),
+            (slot.place, "place", m.place),
+        ):
+            if wanted is not None:
+                part = sym.cat_in(value, index.test(ns, wanted))
+                if part is False:
+                    return False
+                parts.append(part)
         for fname, test in m.fields:
             if fname not in slot.fields:
-                parts.append(False)
-                continue
+                return False
             has = sym.cat_in(slot.kind, self.kinds_with(fname))
             v = slot.fields[fname]
             if isinstance(test, NumTest):
                 assert isinstance(v, Num)
                 inside = sym.Or(*(sym.num_in(v, lo, hi) for lo, hi in test.ranges))
-                parts.append(sym.And(has, sym.Not(inside) if test.negate else inside))
+                part = sym.And(has, sym.Not(inside) if test.negate else inside)
             else:
                 assert isinstance(v, Cat)
                 ns = Index.namespace(slot.field_types[fname])
-                parts.append(sym.And(has, sym.cat_in(v, index.test(ns, test))))
+                part = sym.And(has, sym.cat_in(v, index.test(ns, test)))
+            if part is False:
+                return False
+            parts.append(part)
         return sym.And(*parts)
 
 
@@ -280,7 +286,10 @@ def build_world(
             lit = w.lits[r.id]
             lo, hi = Time.const(r.lo), Time.const(r.hi)
             for s in w.slots:
-                hit = sym.And(s.on, w.matches(s, r.match), sym.t_in(s.t, lo, hi))
+                matched = w.matches(s, r.match)
+                if matched is False:
+                    continue
+                hit = sym.And(s.on, matched, sym.t_in(s.t, lo, hi))
                 w.add(sym.Implies(lit, sym.Not(hit)))
     return w
 
@@ -354,7 +363,9 @@ def _phantom(w: World, p: PhantomPlan, order: int, earliest: int) -> Slot:
     for c in w.scenario.complete:
         lo = Time.const(c.lo) if c.lo is not None else None
         hi = Time.const(c.hi) if c.hi is not None else None
-        w.add(sym.Implies(exists, sym.Not(sym.And(w.matches(slot, c.match), sym.t_in(t, lo, hi)))))
+        matched = w.matches(slot, c.match)
+        if matched is not False:
+            w.add(sym.Implies(exists, sym.Not(sym.And(matched, sym.t_in(t, lo, hi)))))
     return slot
 
 
