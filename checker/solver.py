@@ -73,6 +73,7 @@ class Session:
         self._off: dict[int, z3.BoolRef] = {}
         self._negations: dict[int, z3.BoolRef] = {}
         self._last: Sat | None = None
+        self._held: set[int] = set()  # the Python ids of the scope's facts (`hold`)
         self._next_gate = 0
         self.depth = 0
         self._kept: list[object] = []  # rules of every world asserted inside the scope
@@ -189,12 +190,26 @@ class Session:
         self.gates.clear()
         self._gate_id.clear()
         self._off.clear()
+        self._held.clear()
         if self.parts is not None:
             self.parts.scope_closed()
         kept, self._kept = self._kept, []
         for f in kept:
             self._assert(f)
         self.on_pop()
+
+    def hold(self, lits: Sequence[z3.BoolRef]) -> None:
+        """Assert `lits` as facts of the current scope, which goes with them: for a run of
+        questions that all assume them anyway, so no answer changes. As facts they are
+        propagated once, not at every call (the responsible parties of a provision of an
+        imported scenario of 9,192 reports: 24 s of solver calls to 16 s). A world asked
+        part by part keeps them as assumptions: each part's solver takes only its own."""
+        assert self.depth, "facts of a scope belong in a scope"
+        self._held.update(map(id, lits))
+        if self.parts is not None:
+            return
+        for lit in lits:
+            self._assert(lit)
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
@@ -253,6 +268,7 @@ class Session:
         # the ids of 10,000 literals, found once a call (the gates among them, the parts'
         # literals and the rules in play all ask about them)
         ids = set(map(id, assumptions))
+        assert self._held <= ids, "a question of the scope that does not assume its facts"
         gate_id = self._gate_id
         active = {gate_id[i] for i in ids.intersection(gate_id)}
         # A candidate world first, where the compiler offers one: a model of the

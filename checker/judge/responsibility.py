@@ -32,6 +32,7 @@ def responsible(
     if p.responsible != ("actor",):
         return p.responsible, ()
     index = asker.world.index
+    asker.session.hold(lits)  # every question below assumes them
     by_party: dict[str, set[int]] = {}
     # the proof is made of reports: unreported (phantom) events could breach too,
     # but no world needs them to, so they name no one
@@ -39,16 +40,26 @@ def responsible(
     with asker.states.collecting() as deps:
         culprits = [(s, cond) for s, cond in c.culprits() if _believed(asker, s, believed)]
     culprits.sort(key=lambda sc: sc[0].order)
-    for slot, _ in culprits:
+    party_of_code: dict[int, str] = {}
+    # the culprits each party may be among (a culprit's actor may be one of several)
+    theirs: dict[str, list[tuple[Slot, Bool]]] = {}
+    for slot, cond in culprits:
+        parties = set()
         for code in sorted(slot.actor.dom):
-            by_party.setdefault(party_of(asker.sc, index.name("actor", code)), set()).add(code)
+            party = party_of_code.get(code)
+            if party is None:
+                party = party_of_code[code] = party_of(asker.sc, index.name("actor", code))
+            by_party.setdefault(party, set()).add(code)
+            parties.add(party)
+        for party in parties:
+            theirs.setdefault(party, []).append((slot, cond))
     breach = asker.question(p.id, "breach")
     uses = [*c.deps, *deps]
     certain: list[str] = []
     possible: list[Possible] = []
     for party in sorted(by_party):
         codes = frozenset(by_party[party])
-        mine = [(s, sym.And(cond, sym.cat_in(s.actor, codes))) for s, cond in culprits]
+        mine = [(s, sym.And(cond, sym.cat_in(s.actor, codes))) for s, cond in theirs[party]]
         mine = [(s, f) for s, f in mine if f is not False]
         if not mine:
             continue
@@ -56,10 +67,13 @@ def responsible(
         if blamed is True or _always(asker, p.id, party, lits, breach, blamed, uses):
             certain.append(party)
             continue
-        q = asker.gate(f"blame:{p.id}:{party}", blamed, uses)
-        if not asker.sat([*lits, q]):
-            continue
-        possible.append(Possible(party, because_of(_first(asker, lits, mine, uses).reports[0])))
+        first = _first(asker, lits, mine, uses)
+        if first is None:
+            q = asker.gate(f"blame:{p.id}:{party}", blamed, uses)
+            if not asker.sat([*lits, q]):
+                continue
+            first = mine[0][0]
+        possible.append(Possible(party, because_of(first.reports[0])))
     return tuple(certain), tuple(possible)
 
 
@@ -92,16 +106,16 @@ def _believed(asker: Asker, slot: Slot, believed: set[int]) -> bool:
 
 def _first(
     asker: Asker, lits: Sequence[z3.BoolRef], mine: list[tuple[Slot, Bool]], uses: list[Defined]
-) -> Slot:
+) -> Slot | None:
     """The first reported event that is a culprit of the party in a world of the explicit
-    events (else the first that may be one at all)."""
-    for slot, f in mine[: asker.opts.core_budget]:  # the proofs' limit of solver calls
+    events, if one is found within the proofs' limit of solver calls."""
+    for slot, f in mine[: asker.opts.core_budget]:
         if f is True:
             return slot
         q = asker.gate(f"blame:{slot.name}", f, uses)
         if asker.session.sat(asker.real([*lits, q])):
             return slot
-    return mine[0][0]
+    return None
 
 
 def party_of(sc: Scenario, actor: str) -> str:

@@ -224,3 +224,25 @@ def test_deciding_reports_are_bounded_and_say_so() -> None:
     assert p.note is not None and p.note.endswith(
         "; not every report was examined (limit of 1 solver calls)"
     )
+
+
+def test_a_possible_party_is_named_with_the_first_report_it_can_have_made() -> None:
+    # §4.3 [v2]: a possibly responsible party comes "with the report that makes it
+    # possible". AM-forces fired nothing on the 12th, so the first shelling is AZ's in
+    # every world and the report that makes AM possible is the second.
+    p = _provision(_judged("possible-given-later"), "ceasefire")
+    assert p.responsible == ("AZ",)
+    assert [(x.party, x.report.report) for x in p.possibly_responsible] == [("AM", "second")]
+
+
+def test_a_possible_party_past_the_limit_of_solver_calls_is_still_named() -> None:
+    # With one solver call per search, the first shelling (which AM cannot have fired) is
+    # the only one tried; AM is still possibly responsible (one question over all its
+    # events says so), named with its first event that may be a culprit at all.
+    from checker.judge import Options
+
+    opts = CheckOptions(judge=Options(core_budget=1))
+    outcome = check_file(CASES / "possible-given-later.yaml", TermsCache(), opts)
+    assert not isinstance(outcome, FileError)
+    p = _provision(outcome, "ceasefire")
+    assert [(x.party, x.report.report) for x in p.possibly_responsible] == [("AM", "first")]
