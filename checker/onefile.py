@@ -80,7 +80,7 @@ def _checked(
             diags.add("E902", _span(path), message="the scenario could not be resolved")
         return FileError(shown, [d for d in diags.sorted()])
     if noted is not None:
-        noted(blank_result(scenario))
+        noted(blank_result(scenario, opts.judge.timeline))
     result = _judged(scenario, opts, deadline)
     result.warnings = [d for d in diags.sorted() if d.severity is Severity.WARNING]
     if every_reading and loaded is not None:

@@ -319,6 +319,9 @@ def test_shipped_library_passes_without_an_error(tmp_path: Path) -> None:
     # the HTML report: a row and a section per scenario, of a size one can open at once
     page = html.read_text(encoding="utf-8")
     assert page.count('<span class="badge PASS">PASS</span>') == 2 * len(files)
+    # and each a timeline of its reports (made only for the HTML report)
+    drawn = page.count('<svg class="tl"') + page.count("No dated reports or deadlines to draw")
+    assert drawn == len(files) and page.count('<svg class="tl"') > len(files) // 2
     assert len(page.encode()) < 11_000 * len(files)  # 9 KB a scenario now
 
 

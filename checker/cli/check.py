@@ -111,6 +111,7 @@ def run_check(
             rlimit=config.rlimit or None,
             dump_smt2=dump_smt2,
             explain=explain,
+            timeline=html is not None,
         ),
         select=select,
         jobs=max(1, int(config.jobs)),

@@ -9,8 +9,9 @@ from checker.ir import AbsenceReport, EventReport, Fixed, Scenario
 from checker.results import Mark, ProvisionResult, ScenarioResult
 
 
-def blank_result(sc: Scenario) -> ScenarioResult:
-    """A scenario's result before any verdict: what it is, and its timeline."""
+def blank_result(sc: Scenario, timeline: bool = True) -> ScenarioResult:
+    """A scenario's result before any verdict: what it is, and (with `timeline`) its
+    timeline."""
     return ScenarioResult(
         file=sc.file,
         id=sc.id,
@@ -23,7 +24,7 @@ def blank_result(sc: Scenario) -> ScenarioResult:
         verdict="unknown",
         has_expect=sc.expect is not None,
         span=sc.span,
-        timeline=_timeline(sc),
+        timeline=_timeline(sc) if timeline else [],
         in_force=sc.terms.in_force,
         as_of_minute=sc.as_of,
     )

@@ -41,7 +41,7 @@ from checker.results import Because, Possible, ProvisionResult, Reading, Scenari
 class Judge(Asker):
     def run(self) -> ScenarioResult:
         start = time.monotonic()
-        result = blank_result(self.sc)
+        result = blank_result(self.sc, self.opts.timeline)
         try:
             self._judge(result)
         except GaveUp as gave_up:
@@ -200,21 +200,21 @@ def judge(
     try:
         j = Judge(scenario, opts, deadline)
     except GaveUp as gave_up:
-        return _gave_up(scenario, gave_up.reason, began)
+        return _gave_up(scenario, gave_up.reason, began, opts)
     except MemoryError:
-        return _gave_up(scenario, "memory limit reached", began)
+        return _gave_up(scenario, "memory limit reached", began, opts)
     except z3.Z3Exception:  # interrupted at the deadline while building (see `run`)
         if not deadline.expired():
             raise
-        return _gave_up(scenario, deadline.reason, began)
+        return _gave_up(scenario, deadline.reason, began, opts)
     try:
         return j.run()
     finally:
         j.release()
 
 
-def _gave_up(scenario: Scenario, reason: str, began: float) -> ScenarioResult:
-    result = blank_result(scenario)
+def _gave_up(scenario: Scenario, reason: str, began: float, opts: Options | None) -> ScenarioResult:
+    result = blank_result(scenario, opts is None or opts.timeline)
     result.verdict = "unknown"
     result.reason = reason
     result.provisions.extend(dormant_results(scenario))

@@ -246,3 +246,23 @@ def test_a_possible_party_past_the_limit_of_solver_calls_is_still_named() -> Non
     assert not isinstance(outcome, FileError)
     p = _provision(outcome, "ceasefire")
     assert [(x.party, x.report.report) for x in p.possibly_responsible] == [("AM", "first")]
+
+
+def test_the_timeline_is_drawn_only_when_asked_for() -> None:
+    # Only the HTML report draws a scenario's timeline, so `check` asks for it with --html
+    # alone; without it the result has none and the same verdicts.
+    from checker.judge import Options
+
+    drawn = _judged("possible-given-later")
+    outcome = check_file(
+        CASES / "possible-given-later.yaml",
+        TermsCache(),
+        CheckOptions(judge=Options(timeline=False)),
+    )
+    assert not isinstance(outcome, FileError)
+    reports = [m.label for m in drawn.timeline if m.kind != "deadline"]
+    assert reports == ["first", "not-am", "second"]
+    assert outcome.timeline == []
+    assert [(p.id, p.verdict) for p in outcome.provisions] == [
+        (p.id, p.verdict) for p in drawn.provisions
+    ]
