@@ -544,3 +544,31 @@ def test_timeout_takes_positive_finite_seconds_only(tmp_path: Path) -> None:
         assert proc.returncode == 2, value
         assert proc.stderr.startswith("usage error: argument --timeout: "), proc.stderr
         assert proc.stderr.count("\n") == 1
+
+
+# A Ctrl-C that arrives while `checker.cli` imports its own modules (before any command
+# runs): the import of one of them is interrupted, as a real SIGINT would interrupt it.
+_CTRL_C_WHILE_IMPORTING = """
+import builtins, runpy, sys
+real = builtins.__import__
+def interrupted(name, *args, **kwargs):
+    if name == "checker.cli.check":
+        raise KeyboardInterrupt
+    return real(name, *args, **kwargs)
+builtins.__import__ = interrupted
+sys.argv = ["checker", "check", "--version"]
+runpy.run_module("checker", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_is_imported_ends_it_quietly() -> None:
+    # SPEC §5: Ctrl-C ends a run with 130, without a traceback, wherever it arrives in the
+    # checker's own code; here before the command's modules are all imported
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_IMPORTING],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stderr) == (130, "")

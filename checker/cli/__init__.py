@@ -14,41 +14,46 @@ bar) and the rest are imported inside the command that needs them.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+# A Ctrl-C while the command's own modules are imported ends it as one during a run does:
+# quietly, with 130 (128 + SIGINT). (The pipeline is imported later, inside `_guarded`.)
+try:
+    import argparse
+    import os
+    import sys
+    from collections.abc import Callable, Sequence
+    from typing import NoReturn
 
-from checker.cli.check import run_check
-from checker.cli.commands import run_explain, run_import, run_lint, run_provisions, run_schema
-from checker.cli.common import (
-    EXIT_ABORTED,
-    EXIT_INPUT,
-    EXIT_OK,
-    EXIT_USAGE,
-    Stopped,
-    UsageError,
-    hold_collector,
-    say,
-    started,
-    usage,
-)
-from checker.cli.newcomer import run_code, run_new, run_vocab
-from checker.cli.parsing import (
-    Parser,
-    check_arguments,
-    code_arguments,
-    explain_arguments,
-    import_arguments,
-    lint_arguments,
-    new_arguments,
-    provisions_arguments,
-    schema_arguments,
-    version_line,
-    vocab_arguments,
-)
-from checker.outputs import OutputError
+    from checker.cli.check import run_check
+    from checker.cli.commands import run_explain, run_import, run_lint, run_provisions, run_schema
+    from checker.cli.common import (
+        EXIT_ABORTED,
+        EXIT_INPUT,
+        EXIT_OK,
+        EXIT_USAGE,
+        Stopped,
+        UsageError,
+        hold_collector,
+        say,
+        started,
+        usage,
+    )
+    from checker.cli.newcomer import run_code, run_new, run_vocab
+    from checker.cli.parsing import (
+        Parser,
+        check_arguments,
+        code_arguments,
+        explain_arguments,
+        import_arguments,
+        lint_arguments,
+        new_arguments,
+        provisions_arguments,
+        schema_arguments,
+        version_line,
+        vocab_arguments,
+    )
+    from checker.outputs import OutputError
+except KeyboardInterrupt:
+    raise SystemExit(130) from None
 
 DESCRIPTION = "Check reported scenarios against the terms of an agreement with the Z3 SMT solver."
 
