@@ -366,7 +366,7 @@ class Session:
                 if absent_false
                 else []
             )
-            r = self.check([*fixed, *subset, *(rest if absent_false else [])])
+            r = self.check([*fixed, *subset, *rest])
             if isinstance(r, Unknown):
                 raise GaveUp(r.reason)
             return isinstance(r, Unsat)
