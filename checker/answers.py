@@ -32,7 +32,7 @@ class Sat:
     def values(self) -> ModelEval:
         """What reads the values of terms in the model: of the model itself, or (a world
         asked part by part) of the parts' models, without merging them."""
-        return self._values() if self._values is not None else ModelEval(self.model)
+        return self._values() if self._values is not None else ModelEval.of_model(self.model)
 
     @property
     def model(self) -> z3.ModelRef:

@@ -16,6 +16,9 @@ from z3 import z3core
 from checker.compile.statekey import Change, Timeline
 from checker.compile.sym import Cat
 from checker.ir import StateCond
+from checker.z3raw import raw
+
+_model_eval = raw(z3core.Z3_model_eval)
 
 
 def holds_value(tl: Timeline, cond: StateCond, value: int) -> bool:
@@ -32,17 +35,24 @@ _Value = int | bool
 
 
 class ModelEval:
-    """Values of terms in one model, memoized; read through the C API (z3's
-    `model.eval` wraps every answer in Python objects, which cost 80 µs a term)."""
+    """Values of terms in a model, memoized; read through the C API (z3's `model.eval`
+    wraps every answer in Python objects, which cost 80 µs a term).
 
-    def __init__(self, model: z3.ModelRef) -> None:
-        self.model = model
-        self.ctx = model.ctx
+    `model_of(e)` is the Z3 model to read `e` in: one model (`of_model`), or for a world
+    answered part by part the model of `e`'s own part (checker/partition/models.py)."""
+
+    def __init__(self, ctx: z3.Context, model_of: Callable[[z3.ExprRef], object]) -> None:
+        self.ctx = ctx
+        self._model_of = model_of
         self._memo: dict[int, int | bool] = {}
         self._out = (z3.Ast * 1)()
 
+    @classmethod
+    def of_model(cls, model: z3.ModelRef) -> ModelEval:
+        return cls(model.ctx, lambda e: model.model)  # (which keeps `model` alive)
+
     def _raw(self, e: z3.ExprRef) -> object:
-        ok = z3core.Z3_model_eval(self.ctx.ref(), self.model.model, e.as_ast(), True, self._out)
+        ok = _model_eval(self.ctx.ctx, self._model_of(e), e.ast, True, self._out)
         assert ok, "model evaluation failed"
         return self._out[0]
 

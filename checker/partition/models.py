@@ -22,7 +22,7 @@ import z3
 from z3 import z3core
 
 from checker.compile.concrete import ModelEval
-from checker.partition.unionfind import Partition
+from checker.partition.unionfind import GROUND, Partition
 from checker.z3raw import mk_app, raw
 
 _num_consts = raw(z3core.Z3_model_get_num_consts)
@@ -36,6 +36,9 @@ _dec_ref = raw(z3core.Z3_model_dec_ref)
 
 # a model's constants by part: part -> declaration's address -> declaration
 _Decls = dict[int, dict[int, object]]
+# a term of several parts is read in the merged model (parts are numbered from 0, and
+# GROUND is the part of what has no unknowns)
+SEVERAL = -2
 
 
 class PartModels:
@@ -53,7 +56,7 @@ class PartModels:
         # by the model's id; the model is kept with them, so the id is never reused
         self._decls: dict[int, tuple[z3.ModelRef, _Decls]] = {}
         self._empty: z3.ModelRef | None = None
-        # a term (by address) -> its part, or minus the number of parts it touches
+        # a term (by address) -> its part (GROUND: no unknowns), or SEVERAL
         self._term_part: dict[int, int] = {}
 
     def reset(self) -> None:
@@ -87,24 +90,22 @@ class PartModels:
         """The values of terms as the merged model gives them, each read from the model of
         its own part where it has one: refining a candidate world reads a few hundred
         values a question, and merging 300 parts' models for it cost more than that."""
-        return _PartsEval(self)
+        return ModelEval(self.ctx, self.model_of)
 
     def model_of(self, e: z3.ExprRef) -> object:
-        """The raw model to read `e` in: its part's, the empty one for a term without
-        unknowns or one of a part no model has, the merged one for a term of several."""
+        """The raw model to read `e` in: its part's (a term without unknowns reads alike
+        in any), the empty one where its part has no model yet, the merged one for a term
+        of several parts."""
         key = e.ast.value
         part = self._term_part.get(key)
         if part is None:
             parts = self.world.touched(e, note=False)
-            part = self._term_part[key] = parts.pop() if len(parts) == 1 else -len(parts)
-        if part >= 0:
-            got = self._want.get(part)
-            if got is not None:
-                return got.model
-            return self._empty_model()
-        if part == 0:  # (no unknowns)
-            return self._empty_model()
-        return self._merged()
+            part = parts.pop() if len(parts) == 1 else SEVERAL if parts else GROUND
+            self._term_part[key] = part
+        if part == SEVERAL:
+            return self._merged()
+        got = self._want.get(part)
+        return got.model if got is not None else self._empty_model()
 
     def _merged(self) -> object:
         """The merged model, brought up to date (the model handed out last first given a
@@ -180,19 +181,3 @@ class PartModels:
         if self._empty is None:
             self._empty = z3.ModelRef(z3core.Z3_mk_model(self._c), self.ctx)
         return self._empty.model
-
-
-class _PartsEval(ModelEval):
-    """`ModelEval` over the parts' models (`PartModels.model_of`); valid, like a model of
-    an answer, until the next question."""
-
-    def __init__(self, models: PartModels) -> None:  # (no one model to hold)
-        self.models = models
-        self.ctx = models.ctx
-        self._memo = {}
-        self._out = (z3.Ast * 1)()
-
-    def _raw(self, e: z3.ExprRef) -> object:
-        ok = _model_eval(self.ctx.ctx, self.models.model_of(e), e.ast, True, self._out)
-        assert ok, "model evaluation failed"
-        return self._out[0]

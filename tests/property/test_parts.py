@@ -116,7 +116,7 @@ def test_parts_answer_as_one_solver(
             read = [ev.bool(f) for f in needed], [ev.int(x) for x in xs], [ev.bool(b) for b in bs]
             model = got.model
             assert _holds(model, needed)
-            merged = ModelEval(model)
+            merged = ModelEval.of_model(model)
             assert read == (
                 [merged.bool(f) for f in needed],
                 [merged.int(x) for x in xs],
