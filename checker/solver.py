@@ -23,7 +23,7 @@ from z3 import z3core
 from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
 from checker.partition import Parts
-from checker.z3raw import bool_const, bool_term, raw
+from checker.z3raw import bool_term, bool_var, raw
 
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
@@ -224,7 +224,7 @@ class Session:
         """A literal that switches a question's formulas on (id > 0); it lives as long
         as the current scope."""
         assert self.depth, "a question's gate belongs in a scope"
-        lit = bool_const(name, self.ctx)
+        lit = bool_var(name, self.ctx)
         self._next_gate += 1
         gid = self._next_gate
         self.gates[gid] = lit

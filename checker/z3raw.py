@@ -31,35 +31,36 @@ _inc_ref = raw(z3core.Z3_inc_ref)
 _dec_ref = raw(z3core.Z3_dec_ref)
 _mk_const = raw(z3core.Z3_mk_const)
 _mk_symbol = raw(z3core.Z3_mk_string_symbol)
-_UNKNOWN: Any = object()
+
+# a `neg` of a BoolTerm that is not known (see there)
+UNKNOWN: Any = object()
 
 
-# Most handles an encoding makes are released while it is built or when its scenario is
-# done: z3py's release goes through the checked wrapper (a second call into Z3 for the
-# error code) on every one of them.
-class BoolTerm(z3.BoolRef):  # type: ignore[misc]
+class _Released:
+    """Most handles an encoding makes are released while it is built or when its
+    scenario is done: z3py's release goes through the checked wrapper (a second call
+    into Z3 for the error code) on every one of them; these release through the raw
+    call."""
+
+    ctx: z3.Context
+    ast: Any
+
+    def __del__(self) -> None:
+        c = self.ctx.ctx
+        if c is not None and _dec_ref is not None:
+            _dec_ref(c, self.ast)
+
+
+class BoolTerm(_Released, z3.BoolRef):  # type: ignore[misc]
     """A handle on a Boolean term made by the checker; `neg` is the term it negates
     (None: it is no negation; UNKNOWN: not known), so that negating it again needs no
     look at the term."""
 
     neg: Any = None
 
-    def __del__(self) -> None:
-        c = self.ctx.ctx
-        if c is not None and _dec_ref is not None:
-            _dec_ref(c, self.ast)
 
-
-class IntTerm(z3.ArithRef):  # type: ignore[misc]
+class IntTerm(_Released, z3.ArithRef):  # type: ignore[misc]
     """A handle on an integer term made by the checker (its sort needs no look)."""
-
-    def __del__(self) -> None:
-        c = self.ctx.ctx
-        if c is not None and _dec_ref is not None:
-            _dec_ref(c, self.ast)
-
-
-UNKNOWN = _UNKNOWN
 
 
 def bool_term(ast: object, ctx: z3.Context, neg: Any = None) -> BoolTerm:
@@ -82,11 +83,30 @@ def int_term(ast: object, ctx: z3.Context) -> IntTerm:
     return out
 
 
-def bool_const(name: str, ctx: z3.Context) -> BoolTerm:
-    """The Boolean constant `name` (what z3.Bool(name, ctx) makes). The sort is kept on
-    the context (`Session.close` drops what the checker keeps there)."""
-    c = ctx.ctx
-    sort: z3.SortRef | None = getattr(ctx, "_checker_bool_sort", None)
+# The sorts are kept on the context (`Session.close` drops what the checker keeps there).
+def _kept_sort(ctx: z3.Context, attr: str, make: Any) -> z3.SortRef:
+    sort: z3.SortRef | None = getattr(ctx, attr, None)
     if sort is None:
-        sort = ctx._checker_bool_sort = z3.BoolSort(ctx)
-    return bool_term(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), sort.ast), ctx)
+        sort = make(ctx)
+        setattr(ctx, attr, sort)
+    return sort
+
+
+def int_sort(ctx: z3.Context) -> z3.SortRef:
+    """The context's integer sort, made once."""
+    return _kept_sort(ctx, "_checker_int_sort", z3.IntSort)
+
+
+def _const(name: str, ctx: z3.Context, sort: z3.SortRef) -> object:
+    c = ctx.ctx
+    return _mk_const(c, _mk_symbol(c, name.encode("utf-8")), sort.ast)
+
+
+def bool_var(name: str, ctx: z3.Context) -> BoolTerm:
+    """The Boolean constant `name` (what z3.Bool(name, ctx) makes)."""
+    return bool_term(_const(name, ctx, _kept_sort(ctx, "_checker_bool_sort", z3.BoolSort)), ctx)
+
+
+def int_var(name: str, ctx: z3.Context) -> IntTerm:
+    """The integer constant `name` (what z3.Int(name, ctx) makes)."""
+    return int_term(_const(name, ctx, int_sort(ctx)), ctx)

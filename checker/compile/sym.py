@@ -22,12 +22,14 @@ from checker.z3raw import (
     app_arg,
     app_decl,
     ast_kind,
-    bool_const,
     bool_term,
     decl_kind,
+    int_sort,
     int_term,
     raw,
 )
+from checker.z3raw import bool_var as bool_var  # (the compiler's constants, with int_var)
+from checker.z3raw import int_var as int_var
 
 Bool: TypeAlias = bool | z3.BoolRef
 Arith: TypeAlias = int | float | z3.ArithRef
@@ -52,8 +54,6 @@ _mk_le = raw(z3core.Z3_mk_le)
 _mk_lt = raw(z3core.Z3_mk_lt)
 _mk_eq = raw(z3core.Z3_mk_eq)
 _mk_int64 = raw(z3core.Z3_mk_int64)
-_mk_const = raw(z3core.Z3_mk_const)
-_mk_symbol = raw(z3core.Z3_mk_string_symbol)
 _get_sort = raw(z3core.Z3_get_sort)
 _sort_kind = raw(z3core.Z3_get_sort_kind)
 _INT_SORT = z3.Z3_INT_SORT
@@ -72,26 +72,6 @@ def _array(terms: list[z3.ExprRef]) -> tuple[int, object]:
     for i, t in enumerate(terms):
         arr[i] = t.ast
     return len(terms), arr
-
-
-_bool = bool_term
-_arith = int_term
-
-
-def _int_sort(ctx: z3.Context) -> z3.SortRef:
-    sort: z3.SortRef | None = getattr(ctx, "_checker_int_sort", None)
-    if sort is None:
-        sort = ctx._checker_int_sort = z3.IntSort(ctx)
-    return sort
-
-
-bool_var = bool_const
-
-
-def int_var(name: str, ctx: z3.Context) -> z3.ArithRef:
-    """The integer constant `name` (what z3.Int(name, ctx) makes)."""
-    c = ctx.ctx
-    return _arith(_mk_const(c, _mk_symbol(c, name.encode("utf-8")), _int_sort(ctx).ast), ctx)
 
 
 def _is_int(x: object) -> bool:
@@ -114,7 +94,7 @@ def _int(x: int | z3.ArithRef, ctx: z3.Context) -> z3.ArithRef:
         ctx._checker_ints = cache
     got = cache.get(x)
     if got is None:
-        got = cache[x] = _arith(_mk_int64(ctx.ctx, x, _int_sort(ctx).ast), ctx)
+        got = cache[x] = int_term(_mk_int64(ctx.ctx, x, int_sort(ctx).ast), ctx)
     return got
 
 
@@ -136,7 +116,7 @@ def And(*xs: Bool) -> Bool:
         return terms[0]
     ctx = terms[0].ctx
     n, arr = _array(terms)
-    return _bool(_mk_and(ctx.ctx, n, arr), ctx)
+    return bool_term(_mk_and(ctx.ctx, n, arr), ctx)
 
 
 def all_of(xs: Iterable[Bool]) -> Bool:
@@ -157,7 +137,7 @@ def Or(*xs: Bool) -> Bool:
         return terms[0]
     ctx = terms[0].ctx
     n, arr = _array(terms)
-    return _bool(_mk_or(ctx.ctx, n, arr), ctx)
+    return bool_term(_mk_or(ctx.ctx, n, arr), ctx)
 
 
 def any_of(xs: Iterable[Bool]) -> Bool:
@@ -173,8 +153,8 @@ def Not(x: Bool) -> Bool:
         if x.neg is not None:  # a term made here knows whether it is a negation
             return x.neg
     elif ast_kind(c, ast) == _APP and decl_kind(c, app_decl(c, ast)) == _OP_NOT:
-        return _bool(app_arg(c, ast, 0), ctx, UNKNOWN)
-    return _bool(_mk_not(c, ast), ctx, x)
+        return bool_term(app_arg(c, ast, 0), ctx, UNKNOWN)
+    return bool_term(_mk_not(c, ast), ctx, x)
 
 
 def Implies(a: Bool, b: Bool) -> Bool:
@@ -195,7 +175,7 @@ def Ite(c: Bool, a: object, b: object) -> object:
         return z3.If(c, _expr(a, ctx), _expr(b, ctx))
     if (isinstance(a, int) or _is_int(a)) and (isinstance(b, int) or _is_int(b)):
         ta, tb = _int(a, ctx), _int(b, ctx)
-        return _arith(_mk_ite(ctx.ctx, c.ast, ta.ast, tb.ast), ctx)
+        return int_term(_mk_ite(ctx.ctx, c.ast, ta.ast, tb.ast), ctx)
     return z3.If(c, _expr(a, ctx), _expr(b, ctx))
 
 
@@ -236,7 +216,7 @@ def Sum(xs: Iterable[Arith]) -> Arith:
         if len(terms) == 1:
             return terms[0]
         n, arr = _array(terms)
-        return _arith(_mk_add(ctx.ctx, n, arr), ctx)
+        return int_term(_mk_add(ctx.ctx, n, arr), ctx)
     total = terms[0] if len(terms) == 1 else z3.Sum(*terms)
     return total + const if const else total
 
@@ -249,7 +229,7 @@ def _cmp(fn: object, a: object, b: object) -> z3.BoolRef | None:
         ctx = ctx_of(a, b)
         assert ctx is not None
         ta, tb = _int(a, ctx), _int(b, ctx)
-        return _bool(fn(ctx.ctx, ta.ast, tb.ast), ctx)  # type: ignore[operator]
+        return bool_term(fn(ctx.ctx, ta.ast, tb.ast), ctx)  # type: ignore[operator]
     return None
 
 
@@ -258,7 +238,7 @@ def _int_cmp(fn: object, a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolR
     ctx = a.ctx if isinstance(a, z3.ExprRef) else b.ctx  # type: ignore[union-attr]
     ta = a.ast if isinstance(a, z3.ExprRef) else _int(a, ctx).ast
     tb = b.ast if isinstance(b, z3.ExprRef) else _int(b, ctx).ast
-    return _bool(fn(ctx.ctx, ta, tb), ctx)  # type: ignore[operator]
+    return bool_term(fn(ctx.ctx, ta, tb), ctx)  # type: ignore[operator]
 
 
 def int_le(a: int | z3.ArithRef, b: int | z3.ArithRef) -> z3.BoolRef:
