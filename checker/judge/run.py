@@ -196,7 +196,8 @@ def judge(
     """Judge one resolved scenario; a give-up (time, resource or memory limit) anywhere,
     building the encoding included, is the verdict `unknown` with its reason."""
     began = time.monotonic()
-    deadline = deadline or Deadline((opts or Options()).timeout)
+    opts = opts or Options()
+    deadline = deadline or Deadline(opts.timeout)
     try:
         j = Judge(scenario, opts, deadline)
     except GaveUp as gave_up:
@@ -213,8 +214,8 @@ def judge(
         j.release()
 
 
-def _gave_up(scenario: Scenario, reason: str, began: float, opts: Options | None) -> ScenarioResult:
-    result = blank_result(scenario, opts is None or opts.timeline)
+def _gave_up(scenario: Scenario, reason: str, began: float, opts: Options) -> ScenarioResult:
+    result = blank_result(scenario, opts.timeline)
     result.verdict = "unknown"
     result.reason = reason
     result.provisions.extend(dormant_results(scenario))
