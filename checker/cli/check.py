@@ -96,6 +96,9 @@ def run_check(
     shard_spec = _parse_shard(shard) if shard else None
 
     # the pipeline, imported only now that the command line is known to be good
+    from checker.z3load import import_z3
+
+    import_z3()  # (first, the quick way: see checker/z3load.py)
     from checker.api import CheckOptions, check_paths
     from checker.judge import Options
     from checker.resolve import Overrides
