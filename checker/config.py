@@ -9,7 +9,6 @@ typo cannot silently change a CI run.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -96,6 +95,8 @@ def _toml(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, str):
+        import json  # (here: only --show-config writes TOML)
+
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
 

@@ -8,7 +8,6 @@ Guarantee: pure, stdlib only; unreadable user input raises `TimeError` (a T3xx c
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -47,10 +46,14 @@ def _offset(sign: str, hours: str, minutes: str | None) -> timedelta | None:
 
 @lru_cache(maxsize=1)
 def _zone_names_by_lower() -> dict[str, str]:
+    import zoneinfo
+
     return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 def _iana(name: str) -> Zone | None:
+    import zoneinfo  # (here: most terms give their zone as an offset, and a run needs none)
+
     try:
         return zoneinfo.ZoneInfo(name)
     # ZoneInfo reports bad keys as ValueError (paths, NUL), KeyError subclass
