@@ -55,14 +55,23 @@ WATCH = {"counters": "troops-cap", "mixed": "ceasefire"}
 
 
 def measure(args, kind: str, n: int, folder: Path) -> dict:
-    """One size: judged `--runs` times (medians; one run if the first took over a minute),
-    then once more with the questions dumped, which the bare `z3` answers `--runs` times."""
+    """One size: judged `--runs` times (medians; one run if the first took over a minute).
+
+    The questions are dumped first, in a run of their own that is not counted; then each
+    judged run is followed by the bare `z3` answering them, and `ours/z3` is the median of
+    those pairs' ratios: the machine's speed drifts by a third between minutes, and a
+    pair shares its minute."""
     path = workloads.write(kind, n, folder, seed=args.seed)
     timeout = args.timeout if args.timeout is not None else TIMEOUT.get(kind)
-    runs = [harness.judge(args, [path], timeout=timeout)]
+    dump = folder / f"smt2-{kind}-{n}"
+    dumped = not args.no_z3 and harness.judge(args, [path], timeout=timeout, dump=dump).ok
     want = getattr(args, "runs", 1)
-    while runs[-1].ok and len(runs) < want and runs[0].proc.wall < 60:
+    runs: list[harness.Judged] = []
+    bares: list[harness.Bare] = []
+    while not runs or (runs[-1].ok and len(runs) < want and runs[0].proc.wall < 60):
         runs.append(harness.judge(args, [path], timeout=timeout))
+        if dumped and runs[-1].ok:
+            bares.append(harness.bare_z3(args, dump))
     run = runs[0]
     ok = all(r.ok for r in runs)
     row: dict = {
@@ -86,16 +95,13 @@ def measure(args, kind: str, n: int, folder: Path) -> dict:
         row["reason"] = f.get("reason")
         row["watch"] = f.get("provisions", {}).get(WATCH.get(kind, ""), "")
     row["z3_skipped"] = args.no_z3 or not ok
-    if ok and not args.no_z3:
-        dump = folder / f"smt2-{kind}-{n}"
-        again = harness.judge(args, [path], timeout=timeout, dump=dump)
-        if again.ok:
-            bare = harness.bare_z3(args, dump, runs=len(runs))
-            row["z3"] = bare.seconds
-            row["z3_questions"] = bare.questions
-            row["z3_disagreements"] = bare.disagreements
-            if bare.seconds:
-                row["ratio"] = row["seconds"] / bare.seconds
+    if ok and bares and all(b.seconds for b in bares):
+        row["z3"] = statistics.median(b.seconds for b in bares)
+        row["z3_questions"] = bares[0].questions
+        row["z3_disagreements"] = max(b.disagreements for b in bares)
+        row["ratio"] = statistics.median(
+            r.seconds / b.seconds for r, b in zip(runs, bares, strict=True)
+        )
     return row
 
 
