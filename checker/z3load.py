@@ -57,8 +57,6 @@ def _import_with(resources: types.ModuleType) -> None:
     try:
         import z3  # noqa: F401
     finally:
+        # (found in sys.modules, the stand-in was never set as an attribute of `importlib`)
         if sys.modules.get(_RESOURCES) is resources:
             del sys.modules[_RESOURCES]
-        importlib = sys.modules.get("importlib")
-        if getattr(importlib, "resources", None) is resources:
-            delattr(importlib, "resources")

@@ -123,6 +123,13 @@ def test_help_names_the_default_paths_whatever_the_width(columns: str) -> None:
     assert "(default: `paths` of [tool.checker])" in words, proc.stdout
 
 
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh Python in the repository: what a new process imports."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_start_up_imports_only_what_the_command_needs() -> None:
     # start-up is part of every run: parsing, --version, --help and --show-config load
     # neither the pipeline nor the output formats
@@ -136,9 +143,7 @@ def test_start_up_imports_only_what_the_command_needs() -> None:
         "         'typer', 'multiprocessing'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    proc = _python(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "[]"
 
@@ -157,9 +162,7 @@ def test_a_check_imports_only_what_it_uses() -> None:
         "import importlib.resources\n"
         "print(importlib.resources.files('checker').joinpath('z3load.py').is_file())\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    proc = _python(code)
     assert proc.returncode == 0, proc.stderr
     # the real module comes after; a run with offset zones and no --show-config needs
     # neither json nor zoneinfo
@@ -177,9 +180,7 @@ def test_z3_is_imported_as_usual_when_the_stand_in_falls_short() -> None:
         "assert z3.Solver().check(z3.Bool('p')) == z3.sat\n"
         "print('importlib.resources' in sys.modules)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    proc = _python(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "True"  # (the usual import ran)
 
