@@ -82,7 +82,9 @@ class _Loader(yaml.SafeLoader):  # type: ignore[misc]
             self.alias_marks[(id(parent), slot)] = self.peek_event().start_mark
         self._depth += 1
         try:
-            if self._depth > MAX_DEPTH:
+            # A key is not a level of its own (`parent` set, `index` None): the value
+            # beside it is what the bound counts, as when the nodes are built.
+            if self._depth > MAX_DEPTH and (parent is None or index is not None):
                 raise _TooDeep(self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
@@ -97,8 +99,36 @@ if _HAVE_LIBYAML:
         resolve = _Loader.resolve
 
 
+def _libyaml_bounds_nesting() -> bool:
+    """Does this libyaml refuse nesting past its own bound (1,000 levels since 0.2.6)?
+
+    Then its composer's recursion in C is bounded, and nesting past `MAX_DEPTH` is found
+    while the nodes are built; an older libyaml needs the first pass of `_check_depth`.
+    Asked of the library once per process (two short texts, a few microseconds)."""
+    global _BOUNDED
+    if _BOUNDED is None:
+        _BOUNDED = all(
+            _refused_as_too_deep(probe) for probe in ("[" * 1001 + "]" * 1001, "- " * 1001 + "x")
+        )
+    return _BOUNDED
+
+
+def _refused_as_too_deep(text: str) -> bool:
+    try:
+        for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.MarkedYAMLError as err:
+        return _TOO_DEEP in str(err.problem)
+    return False
+
+
+_BOUNDED: bool | None = None
+_TOO_DEEP = "maximum nesting depth"
+
+
 def _check_depth(text: str) -> None:
-    """libyaml's composer recurses in C: measure nesting on the event stream first."""
+    """libyaml's composer recurses in C: without libyaml's own bound, measure nesting on
+    the event stream first."""
     depth = 0
     change = _DEPTH_CHANGE
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
@@ -367,15 +397,18 @@ def load_text(text: str, file: str, diags: Diagnostics) -> YamlDoc | None:
     """Parse `text` (named `file` in diagnostics); None when nothing usable came out.
 
     libyaml composes (13x faster than PyYAML's composer) but cannot say where each
-    alias was written: when expanding aliases crosses a bound, the text is composed
-    again by PyYAML so the problem points at the alias.
+    alias was written, and a recent libyaml bounds nesting only at its own 1,000
+    levels: when nesting goes past `MAX_DEPTH`, or expanding aliases crosses a bound,
+    the text is composed again by PyYAML, so the problem points at the node or alias.
     """
     if not _HAVE_LIBYAML:
         return _load_text(text, file, diags, libyaml=False)
     mine = Diagnostics()
     doc = _load_text(text, file, mine, libyaml=True)
-    if any(d.code == "Y010" or (d.code == "Y009" and d.hint) for d in mine.items):
-        return _load_text(text, file, diags, libyaml=False)  # (Y009 with a hint: via aliases)
+    if any(d.code in ("Y009", "Y010") for d in mine.items):
+        # PyYAML's composer says where: at the node written too deep, or at the alias
+        # whose expansion crossed a bound
+        return _load_text(text, file, diags, libyaml=False)
     diags.extend(mine.items)
     return doc
 
@@ -384,7 +417,8 @@ def _load_text(text: str, file: str, diags: Diagnostics, *, libyaml: bool) -> Ya
     loader: Any = None
     try:
         if libyaml:  # positions of errors found by libyaml count bytes
-            _check_depth(text)
+            if not _libyaml_bounds_nesting():
+                _check_depth(text)
             loader = _CLoader(text)
         else:
             loader = _Loader(text)
@@ -403,6 +437,11 @@ def _load_text(text: str, file: str, diags: Diagnostics, *, libyaml: bool) -> Ya
             diags.add("Y003", _mark_span(file, err.problem_mark), problem=err.problem)
         return None
     except yaml.MarkedYAMLError as err:
+        if libyaml and err.problem is not None and _TOO_DEEP in err.problem:
+            # libyaml's own bound (1,000 levels): `load_text` has PyYAML say where
+            # nesting first went past ours
+            diags.add("Y009", _mark_span(file, err.problem_mark), limit=MAX_DEPTH)
+            return None
         problem = err.problem or err.context or "cannot parse"
         hint = None
         if "mapping values are not allowed" in problem:

@@ -344,6 +344,26 @@ def test_y008_size_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert load_file(small, Diagnostics()) is not None
 
 
+@pytest.fixture(params=["libyaml bounds nesting", "older libyaml"])
+def nesting_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each nesting case both ways: a libyaml with its own bound of 1,000 levels (found
+    while the nodes are built), and one without (the first pass over the events)."""
+    monkeypatch.setattr(yamlsource, "_BOUNDED", request.param == "libyaml bounds nesting")
+
+
+def test_this_libyaml_bounds_nesting_itself() -> None:
+    # PyYAML 6.0.2's wheels bring libyaml 0.2.6, which refuses 1,000 levels: what lets
+    # a valid document skip the first pass. An older libyaml still gets it.
+    assert yamlsource._libyaml_bounds_nesting(), yaml_version()
+
+
+def yaml_version() -> str:
+    import yaml._yaml  # type: ignore[import-not-found]
+
+    return f"libyaml {yaml._yaml.get_version_string()}"
+
+
+@pytest.mark.usefixtures("nesting_check")
 def test_y009_written_nesting_at_the_first_level_too_deep() -> None:
     # the top mapping is level 1, so the 64th `[` opens level 65
     doc, problems = _load("a: " + "[" * 70 + "]" * 70 + "\n")
@@ -351,6 +371,7 @@ def test_y009_written_nesting_at_the_first_level_too_deep() -> None:
     assert problems == ["Y009@1:67"]
 
 
+@pytest.mark.usefixtures("nesting_check")
 def test_y009_block_nesting() -> None:
     text = "".join("  " * i + f"k{i}:\n" for i in range(70)) + "  " * 70 + "x\n"
     doc, problems = _load(text)
@@ -358,18 +379,41 @@ def test_y009_block_nesting() -> None:
     assert problems == ["Y009@65:129"]
 
 
+@pytest.mark.usefixtures("nesting_check")
+def test_y009_a_scalar_one_level_too_deep_is_reported_where_it_is_not_at_its_key() -> None:
+    # 64 mappings; the value of the innermost key is a 65th level
+    text = "".join("  " * i + f"k{i}:\n" for i in range(63)) + "  " * 63 + "last: x\n"
+    doc, problems = _load(text)
+    assert doc is None
+    assert problems == ["Y009@64:133"]
+    # an empty value there is still a level too deep; no value at all is not
+    assert _load(text.replace("last: x", "last: []"))[1] == ["Y009@64:133"]
+    assert _load(text.replace("last: x", "{}"))[1] == []
+
+
+@pytest.mark.usefixtures("nesting_check")
+def test_y009_past_libyamls_own_bound_is_reported_at_ours() -> None:
+    text = "".join("  " * i + f"k{i}:\n" for i in range(1200)) + "  " * 1200 + "x\n"
+    assert _load(text)[1] == ["Y009@65:129"]
+    assert _load("- " * 1500 + "x\n")[1] == ["Y009@1:129"]
+    assert _load("[" * 1500 + "]" * 1500 + "\n")[1] == ["Y009@1:65"]
+
+
+@pytest.mark.usefixtures("nesting_check")
 def test_y009_nesting_at_the_bound_is_fine() -> None:
     doc, problems = _load("a: " + "[" * 63 + "]" * 63 + "\n")
     assert problems == []
     assert doc is not None
 
 
+@pytest.mark.usefixtures("nesting_check")
 def test_y009_an_alias_that_expands_inside_itself() -> None:
     doc, problems = _load("a: 1\nb: &loop [*loop]\n")
     assert problems == ["Y009@2:11"]  # at the alias, not at the anchor
     assert doc is not None
 
 
+@pytest.mark.usefixtures("nesting_check")
 def test_y009_a_chain_of_aliases() -> None:
     lines = ["k0: &k0 [x]"] + [f"k{i}: &k{i} [*k{i - 1}]" for i in range(1, 80)]
     _, problems = _load("\n".join(lines) + "\n")
