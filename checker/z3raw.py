@@ -27,6 +27,7 @@ decl_kind = raw(z3core.Z3_get_decl_kind)
 app_arg = raw(z3core.Z3_get_app_arg)
 mk_app = raw(z3core.Z3_mk_app)  # a constant's node from its declaration (partition)
 
+_get_ast_id = raw(z3core.Z3_get_ast_id)
 _inc_ref = raw(z3core.Z3_inc_ref)
 _dec_ref = raw(z3core.Z3_dec_ref)
 _mk_const = raw(z3core.Z3_mk_const)
@@ -44,6 +45,15 @@ class _Released:
 
     ctx: z3.Context
     ast: Any
+    _id: int = -1
+
+    def get_id(self) -> int:
+        """The term's id in Z3, asked once: the same for as long as the handle holds the
+        term, and the judge asks it of every report's literal in many questions."""
+        i = self._id
+        if i < 0:
+            i = self._id = _get_ast_id(self.ctx.ctx, self.ast)
+        return i
 
     def __del__(self) -> None:
         c = self.ctx.ctx
