@@ -106,7 +106,7 @@ def ask(
     ctx = solver.ctx
     arr = (z3.Ast * len(assumptions))()
     for i, a in enumerate(assumptions):
-        arr[i] = a.as_ast()
+        arr[i] = a.ast  # (the attribute `as_ast()` returns, without the call)
     try:
         # the C call directly: z3's Solver.check re-checks the sort of every assumption
         answer = z3core.Z3_solver_check_assumptions(ctx.ref(), solver.solver, len(assumptions), arr)
