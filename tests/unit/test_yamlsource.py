@@ -354,13 +354,19 @@ def nesting_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
 def test_this_libyaml_bounds_nesting_itself() -> None:
     # PyYAML 6.0.2's wheels bring libyaml 0.2.6, which refuses 1,000 levels: what lets
     # a valid document skip the first pass. An older libyaml still gets it.
-    assert yamlsource._libyaml_bounds_nesting(), yaml_version()
+    assert yamlsource._libyaml_bounds_nesting(), _libyaml_version()
 
 
-def yaml_version() -> str:
+def _libyaml_version() -> str:
     import yaml._yaml  # type: ignore[import-not-found]
 
     return f"libyaml {yaml._yaml.get_version_string()}"
+
+
+def _nested(levels: int, innermost: str) -> str:
+    """`levels` block mappings, each the value of the one before; `innermost` is the
+    last line, indented as a value of the deepest."""
+    return "".join("  " * i + f"k{i}:\n" for i in range(levels)) + "  " * levels + innermost
 
 
 @pytest.mark.usefixtures("nesting_check")
@@ -373,8 +379,7 @@ def test_y009_written_nesting_at_the_first_level_too_deep() -> None:
 
 @pytest.mark.usefixtures("nesting_check")
 def test_y009_block_nesting() -> None:
-    text = "".join("  " * i + f"k{i}:\n" for i in range(70)) + "  " * 70 + "x\n"
-    doc, problems = _load(text)
+    doc, problems = _load(_nested(70, "x\n"))
     assert doc is None
     assert problems == ["Y009@65:129"]
 
@@ -382,19 +387,17 @@ def test_y009_block_nesting() -> None:
 @pytest.mark.usefixtures("nesting_check")
 def test_y009_a_scalar_one_level_too_deep_is_reported_where_it_is_not_at_its_key() -> None:
     # 64 mappings; the value of the innermost key is a 65th level
-    text = "".join("  " * i + f"k{i}:\n" for i in range(63)) + "  " * 63 + "last: x\n"
-    doc, problems = _load(text)
+    doc, problems = _load(_nested(63, "last: x\n"))
     assert doc is None
     assert problems == ["Y009@64:133"]
-    # an empty value there is still a level too deep; no value at all is not
-    assert _load(text.replace("last: x", "last: []"))[1] == ["Y009@64:133"]
-    assert _load(text.replace("last: x", "{}"))[1] == []
+    # an empty list there is a 65th level too; an empty mapping as the 64th is fine
+    assert _load(_nested(63, "last: []\n"))[1] == ["Y009@64:133"]
+    assert _load(_nested(63, "{}\n"))[1] == []
 
 
 @pytest.mark.usefixtures("nesting_check")
 def test_y009_past_libyamls_own_bound_is_reported_at_ours() -> None:
-    text = "".join("  " * i + f"k{i}:\n" for i in range(1200)) + "  " * 1200 + "x\n"
-    assert _load(text)[1] == ["Y009@65:129"]
+    assert _load(_nested(1200, "x\n"))[1] == ["Y009@65:129"]
     assert _load("- " * 1500 + "x\n")[1] == ["Y009@1:129"]
     assert _load("[" * 1500 + "]" * 1500 + "\n")[1] == ["Y009@1:65"]
 
