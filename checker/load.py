@@ -18,7 +18,8 @@ from checker.models.base import Model, declared
 from checker.models.fast import read
 from checker.records import record
 from checker.untrusted import safe_start
-from checker.yamlsource import YamlDoc, YamlPath, load_file, load_text
+from checker.yamlsource import load_file, load_text
+from checker.yamlvalues import YamlDoc, YamlPath
 
 if TYPE_CHECKING:  # pydantic is imported only for a document it must validate
     from pydantic import ValidationError

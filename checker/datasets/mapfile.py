@@ -22,7 +22,8 @@ from checker.load import Loaded, display_path, validate
 from checker.models.base import field
 from checker.models.common import DateValue, Id, Strict
 from checker.models.scenario import Expect
-from checker.yamlsource import YamlDoc, load_file, load_text
+from checker.yamlsource import load_file, load_text
+from checker.yamlvalues import YamlDoc
 
 
 class Regex(Strict):

@@ -32,7 +32,7 @@ from checker.diagnostics import Span as Where
 from checker.ir import FieldType, Terms
 from checker.load import Loaded
 from checker.records import field, record, replace
-from checker.yamlsource import YamlPath
+from checker.yamlvalues import YamlPath
 
 UNKNOWN = "unknown"
 Ids = tuple[str, ...]

@@ -16,7 +16,7 @@ from checker.ir import FORMS, AmendmentInfo
 from checker.records import record
 from checker.resolve.common import Where, timed
 from checker.resolve.files import TermsSource
-from checker.yamlsource import YamlDoc
+from checker.yamlvalues import YamlDoc
 
 END_KEYS = ("until", "by", "before")
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from checker.diagnostics import Diagnostics, Span
 from checker.records import record
 from checker.timeutil import TimeError
-from checker.yamlsource import YamlDoc, YamlPath
+from checker.yamlvalues import YamlDoc, YamlPath
 
 T = TypeVar("T")
 

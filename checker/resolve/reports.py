@@ -30,7 +30,7 @@ from checker.records import record
 from checker.resolve.attrs import AttrReader
 from checker.resolve.common import Where, timed
 from checker.resolve.match import Lexicon, resolve_match, resolve_state_cond
-from checker.yamlsource import YamlDoc
+from checker.yamlvalues import YamlDoc
 
 REPORT_KEYS = {
     "id",

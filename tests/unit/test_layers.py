@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "checker"
 
 LAYER = {
     "__init__": 0, "records": 0, "diagnostics": 0, "codes": 0, "untrusted": 0,
-    "files": 1, "yamlsource": 1, "models": 1,
+    "files": 1, "yamlsource": 1, "yamlvalues": 1, "models": 1,
     "load": 2, "discover": 2,
     "ir": 3, "resolve": 3, "timeutil": 3, "durations": 3, "datasets": 3, "describe": 3,
     "z3load": 4, "z3raw": 4, "answers": 4, "partition": 4, "solver": 4, "compile": 4,

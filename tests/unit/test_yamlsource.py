@@ -1,5 +1,5 @@
-"""Stage 1, `checker.yamlsource`: YAML 1.2 core scalars, positions, merge keys,
-and every `Y0xx` problem at its exact line and column."""
+"""Stage 1, `checker.yamlsource` and `checker.yamlvalues`: YAML 1.2 core scalars, positions,
+merge keys, and every `Y0xx` problem at its exact line and column."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker import yamlsource
+from checker import yamlsource, yamlvalues
 from checker.diagnostics import Diagnostics
 from checker.yamlsource import YamlDoc, load_file, load_text
 
@@ -477,7 +477,7 @@ def test_a_lone_surrogate_in_a_string_is_not_utf8() -> None:
 def _core_scalar_as_the_schema_reads(text: str) -> object:
     """The core schema's rules one by one, as `_core_scalar` applied them before its
     shortcuts (a first character no non-string starts with; one pattern for numbers)."""
-    y = yamlsource
+    y = yamlvalues
     if y._NULL.match(text):
         return None
     if text in y._BOOL:
@@ -504,6 +504,6 @@ SCALAR_PIECES = ["0", "7", "0o", "0x", "1e", "E", "+", "-", ".", "~", "inf", "In
 @given(st.lists(st.sampled_from(SCALAR_PIECES), max_size=4).map("".join) | st.text(max_size=6))
 def test_core_scalar_shortcuts_read_as_the_rules_do(text: str) -> None:
     want = _core_scalar_as_the_schema_reads(text)
-    got = yamlsource._core_scalar(text)
+    got = yamlvalues._core_scalar(text)
     assert type(got) is type(want)
     assert got == want or (isinstance(want, float) and math.isnan(want) and math.isnan(got))
