@@ -46,32 +46,83 @@ _NUMBERISH = re.compile(
 _SPECIAL_START = frozenset("~nNtTfF0123456789+-.\n")
 
 
+# Where a node was written as the parser gave it: 0-based start line and column, end
+# line and column. A `Span` is made from it when first asked for: most values of a
+# document are never pointed at, and making a Span for each was a third of reading.
+Position = tuple[int, int, int, int]
+
+
 @record
 class YamlDoc:
-    """A loaded document: plain data plus where every value and key was written."""
+    """A loaded document: plain data plus where every value and key was written.
+
+    `positions` and `key_positions` are what reading recorded; `spans` and `key_spans`
+    hold the spans made from them so far and any set by hand (a document put together
+    from others, as an amended provision is). Ask `span` and `key_span`, or
+    `all_spans` and `all_key_spans` for every one."""
 
     file: str
     data: Any
     spans: dict[YamlPath, Span] = field(default_factory=dict)
     key_spans: dict[YamlPath, Span] = field(default_factory=dict)
+    positions: dict[YamlPath, Position] = field(default_factory=dict)
+    key_positions: dict[YamlPath, Position] = field(default_factory=dict)
 
     def span(self, path: YamlPath) -> Span:
         """The span of the value at `path`, else of its nearest written ancestor."""
         p = tuple(path)
-        while p:
-            if p in self.spans:
-                return self.spans[p]
+        while True:
+            found = self._value_span(p)
+            if found is not None:
+                return found
+            if not p:
+                return Span(self.file, 1, 1)
             p = p[:-1]
-        return self.spans.get((), Span(self.file, 1, 1))
 
     def key_span(self, path: YamlPath) -> Span:
         """The span of the key introducing `path` (falls back to the value's span)."""
-        return self.key_spans.get(tuple(path)) or self.span(path)
+        p = tuple(path)
+        found = self.key_spans.get(p)
+        if found is None:
+            at = self.key_positions.get(p)
+            if at is None:
+                return self.span(p)
+            found = self.key_spans[p] = _made(self.file, at)
+        return found
+
+    def all_spans(self) -> dict[YamlPath, Span]:
+        """Every value's span, by path."""
+        for p in self.positions:
+            self._value_span(p)
+        return self.spans
+
+    def all_key_spans(self) -> dict[YamlPath, Span]:
+        """Every key's span, by the path of its value."""
+        for p in self.key_positions:
+            self.key_span(p)
+        return self.key_spans
+
+    def _value_span(self, p: YamlPath) -> Span | None:
+        found = self.spans.get(p)
+        if found is None:
+            at = self.positions.get(p)
+            if at is None:
+                return None
+            found = self.spans[p] = _made(self.file, at)
+        return found
+
+
+def _made(file: str, at: Position) -> Span:
+    return Span(file, at[0] + 1, at[1] + 1, at[2] + 1, at[3] + 1)
+
+
+def _position(node: Node) -> Position:
+    s, e = node.start_mark, node.end_mark
+    return (s.line, s.column, e.line, e.column)
 
 
 def _span(file: str, node: Node) -> Span:
-    s, e = node.start_mark, node.end_mark
-    return Span(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+    return _made(file, _position(node))
 
 
 def _shown_tag(tag: str) -> str:
@@ -150,13 +201,13 @@ class Builder:
                 limit=self.max_depth,
             )
             return None
-        span = _span(self.file, node)
+        at = _position(node)
         if self.merging:
-            self.doc.spans.setdefault(path, span)
+            self.doc.positions.setdefault(path, at)
         else:
-            self.doc.spans[path] = span
+            self.doc.positions[path] = at
         if node.tag != PLAIN_TAG and node.tag not in _ALLOWED_TAGS:
-            self.diags.add("Y006", span, tag=_shown_tag(node.tag))
+            self.diags.add("Y006", _made(self.file, at), tag=_shown_tag(node.tag))
             return None
         self.depth += 1
         try:
@@ -190,15 +241,15 @@ class Builder:
                 self.diags.add(
                     "Y007",
                     _span(self.file, key_node),
-                    related=[self.doc.key_spans[(*path, key)]],
+                    related=[self.doc.key_span((*path, key))],
                     key=key,
                 )
                 continue
-            key_span = _span(self.file, key_node)
+            key_at = _position(key_node)
             if self.merging:
-                self.doc.key_spans.setdefault((*path, key), key_span)
+                self.doc.key_positions.setdefault((*path, key), key_at)
             else:
-                self.doc.key_spans[(*path, key)] = key_span
+                self.doc.key_positions[(*path, key)] = key_at
             if self.alias_marks:
                 out[key] = self.child(node, key_node, value_node, (*path, key))
             else:

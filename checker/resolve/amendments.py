@@ -48,10 +48,10 @@ def entry_doc(e: Entry) -> YamlDoc:
     for key in e.raw:
         w = e.where(key)
         n = len(w.path)
-        for path, span in w.doc.spans.items():
+        for path, span in w.doc.all_spans().items():
             if path[:n] == w.path:
                 doc.spans[(key, *path[n:])] = span
-        for path, span in w.doc.key_spans.items():
+        for path, span in w.doc.all_key_spans().items():
             if path[:n] == w.path:
                 doc.key_spans[(key, *path[n:])] = span
     return doc

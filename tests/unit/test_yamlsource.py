@@ -145,7 +145,7 @@ scenario:
 def test_spans_of_values() -> None:
     doc, _ = _load(NESTED)
     assert doc is not None
-    spans = {path: (s.line, s.column) for path, s in doc.spans.items()}
+    spans = {path: (s.line, s.column) for path, s in doc.all_spans().items()}
     assert spans[()] == (1, 1)
     assert spans[("scenario",)] == (2, 3)
     assert spans[("scenario", "id")] == (2, 7)
@@ -155,14 +155,14 @@ def test_spans_of_values() -> None:
     assert spans[("scenario", "list", 1, "x")] == (5, 11)
     assert spans[("scenario", "list", 1, "y", 1)] == (5, 21)
     assert spans[("scenario", "text")] == (6, 9)
-    end = doc.spans[("scenario", "id")]
+    end = doc.span(("scenario", "id"))
     assert (end.end_line, end.end_column) == (2, 8)
 
 
 def test_spans_of_keys() -> None:
     doc, _ = _load(NESTED)
     assert doc is not None
-    keys = {path: (s.line, s.column) for path, s in doc.key_spans.items()}
+    keys = {path: (s.line, s.column) for path, s in doc.all_key_spans().items()}
     assert keys[("scenario",)] == (1, 1)
     assert keys[("scenario", "id")] == (2, 3)
     assert keys[("scenario", "list")] == (3, 3)
@@ -206,8 +206,8 @@ def test_merge_keys_explicit_keys_win_and_earlier_sources_win() -> None:
 def test_merge_keys_keep_positions_of_explicit_keys() -> None:
     doc, _ = _load(MERGE)
     assert doc is not None
-    at = {p: (s.line, s.column) for p, s in doc.spans.items()}
-    keys = {p: (s.line, s.column) for p, s in doc.key_spans.items()}
+    at = {p: (s.line, s.column) for p, s in doc.all_spans().items()}
+    keys = {p: (s.line, s.column) for p, s in doc.all_key_spans().items()}
     assert at[("m",)] == (3, 3)  # the mapping itself, not the merged anchor
     assert at[("m", "x")] == (3, 6)  # the explicit value, written before `<<`
     assert keys[("m", "x")] == (3, 3)
