@@ -108,7 +108,7 @@ class AttrReader:
             if name == "unknown":
                 values |= set(self.lex.hierarchy(ft.kind).ids) | {OTHER}
                 continue
-            found = self.lex.names_for(ft.kind).lookup(name, where.span, self.diags)
+            found = self.lex.names_for(ft.kind).lookup(name, where, self.diags)
             if found is None:
                 return None
             values.add(found)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from checker.diagnostics import Diagnostics, Span, did_you_mean
 from checker.ir import OTHER, Entity, Hierarchy
+from checker.resolve.common import Where
 
 
 class Vocabulary:
@@ -25,14 +26,16 @@ class Vocabulary:
                 if name:
                     self.index.setdefault(name.casefold(), set()).add(ent.id)
 
-    def lookup(self, name: object, span: Span, diags: Diagnostics) -> str | None:
-        """The id `name` denotes, or None after reporting why not."""
+    def lookup(self, name: object, at: Span | Where, diags: Diagnostics) -> str | None:
+        """The id `name` denotes, or None after reporting why not at `at` (a place in a
+        document is made a span only then: most names are found)."""
         text = str(name)
         if text in self.entities:
             return text
         found = self.index.get(text.casefold(), set())
         if len(found) == 1:
             return next(iter(found))
+        span = at if isinstance(at, Span) else at.span
         if len(found) > 1:
             diags.add(
                 "R202",

@@ -195,7 +195,7 @@ class ReportReader:
     def _event(
         self, r: ReportModel, rid: str, at: Where, lo: int, hi: int, source: Source | None
     ) -> EventReport | None:
-        kind = self.lex.kind_names.lookup(r.event, (at / "event").span, self.diags)
+        kind = self.lex.kind_names.lookup(r.event, at / "event", self.diags)
         if kind is None:
             return None
         # What a report names is what happened: `event: hostilities` is an event of
