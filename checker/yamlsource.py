@@ -92,12 +92,16 @@ def _refused_as_too_deep(text: str) -> bool:
         for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
             pass
     except yaml.MarkedYAMLError as err:
-        return _TOO_DEEP in str(err.problem)
+        return _libyaml_too_deep(err)
     return False
 
 
+def _libyaml_too_deep(err: yaml.MarkedYAMLError) -> bool:
+    """Is this libyaml refusing nesting past its own bound?"""
+    return err.problem is not None and "maximum nesting depth" in err.problem
+
+
 _BOUNDED: bool | None = None
-_TOO_DEEP = "maximum nesting depth"
 
 
 def _check_depth(text: str) -> None:
@@ -194,7 +198,7 @@ def _load_text(text: str, file: str, diags: Diagnostics, *, libyaml: bool) -> Ya
             diags.add("Y003", mark_span(file, err.problem_mark), problem=err.problem)
         return None
     except yaml.MarkedYAMLError as err:
-        if libyaml and err.problem is not None and _TOO_DEEP in err.problem:
+        if libyaml and _libyaml_too_deep(err):
             # libyaml's own bound (1,000 levels): `load_text` has PyYAML say where
             # nesting first went past ours
             diags.add("Y009", mark_span(file, err.problem_mark), limit=MAX_DEPTH)

@@ -72,7 +72,7 @@ class YamlDoc:
         """The span of the value at `path`, else of its nearest written ancestor."""
         p = tuple(path)
         while True:
-            found = self._value_span(p)
+            found = _kept(self.file, self.spans, self.positions, p)
             if found is not None:
                 return found
             if not p:
@@ -82,34 +82,33 @@ class YamlDoc:
     def key_span(self, path: YamlPath) -> Span:
         """The span of the key introducing `path` (falls back to the value's span)."""
         p = tuple(path)
-        found = self.key_spans.get(p)
-        if found is None:
-            at = self.key_positions.get(p)
-            if at is None:
-                return self.span(p)
-            found = self.key_spans[p] = _made(self.file, at)
-        return found
+        return _kept(self.file, self.key_spans, self.key_positions, p) or self.span(p)
 
     def all_spans(self) -> dict[YamlPath, Span]:
         """Every value's span, by path."""
         for p in self.positions:
-            self._value_span(p)
+            _kept(self.file, self.spans, self.positions, p)
         return self.spans
 
     def all_key_spans(self) -> dict[YamlPath, Span]:
         """Every key's span, by the path of its value."""
         for p in self.key_positions:
-            self.key_span(p)
+            _kept(self.file, self.key_spans, self.key_positions, p)
         return self.key_spans
 
-    def _value_span(self, p: YamlPath) -> Span | None:
-        found = self.spans.get(p)
-        if found is None:
-            at = self.positions.get(p)
-            if at is None:
-                return None
-            found = self.spans[p] = _made(self.file, at)
-        return found
+
+def _kept(
+    file: str, spans: dict[YamlPath, Span], positions: dict[YamlPath, Position], p: YamlPath
+) -> Span | None:
+    """The span at `p`: one made before or set by hand, else made now from the position
+    read there and kept; None when nothing was written at `p`."""
+    found = spans.get(p)
+    if found is None:
+        at = positions.get(p)
+        if at is None:
+            return None
+        found = spans[p] = _made(file, at)
+    return found
 
 
 def _made(file: str, at: Position) -> Span:
@@ -191,8 +190,10 @@ class Builder:
             self.diags.add("Y010", self._where(node), limit=self.max_nodes)
             return None
         if self.depth >= self.max_depth:
-            # Only aliases get here (the composer bounds written nesting): a chain
-            # of aliases, or one that expands inside itself.
+            # Under PyYAML's composer, which bounds written nesting, only aliases get
+            # here: a chain of aliases, or one that expands inside itself. Under
+            # libyaml's, written nesting gets here too; `load_text` then composes the
+            # text again with PyYAML, and only that run's problems are kept.
             self.over_budget = True
             self.diags.add(
                 "Y009",
