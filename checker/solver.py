@@ -37,7 +37,6 @@ PART_SIZE = 100
 _solver_assert = raw(z3core.Z3_solver_assert)
 _mk_or = raw(z3core.Z3_mk_or)
 _mk_not = raw(z3core.Z3_mk_not)
-_ast_id = raw(z3core.Z3_get_ast_id)
 
 
 class Session:
@@ -213,11 +212,10 @@ class Session:
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
-        c = self.ctx.ctx
-        k = _ast_id(c, lit.ast)
+        k = lit.get_id()  # (the checker's own terms keep theirs: see z3raw)
         got = self._negations.get(k)
         if got is None:
-            got = self._negations[k] = bool_term(_mk_not(c, lit.ast), self.ctx, lit)
+            got = self._negations[k] = bool_term(_mk_not(self.ctx.ctx, lit.ast), self.ctx, lit)
         return got
 
     def new_gate(self, name: str) -> tuple[int, z3.BoolRef]:
