@@ -7,7 +7,8 @@ by hand as a benchmark of its own:
 
 It uses only API names that every version of the checker has
 (`checker.api.check_file`, `checker.api.CheckOptions`, `checker.judge.Options`,
-`checker.resolve.TermsCache`). Printed: per file the verdict, the provision
+`checker.resolve.TermsCache`), and judges as `check` does without `--html`: with every
+explanation, without the HTML report's timeline. Printed: per file the verdict, the provision
 verdicts, the solver calls (`checks`), the judge's own duration and the seconds
 `check_file` took (load, resolve, encode, solve); then the peak memory of this
 process in MB.
@@ -36,10 +37,14 @@ def main() -> None:
     import checker.judge as judge
     from checker.resolve import TermsCache
 
-    fields = {} if a.timeout is None else {"timeout": a.timeout}
+    fields: dict[str, object] = {} if a.timeout is None else {"timeout": a.timeout}
     if a.dump_smt2:
         fields["dump_smt2"] = Path(a.dump_smt2)
-    opts = api.CheckOptions(judge=judge.Options(**fields))
+    try:  # as `check` judges without --html: no timeline (a version without the option
+        # always made it)
+        opts = api.CheckOptions(judge=judge.Options(**fields, timeline=False))
+    except TypeError:
+        opts = api.CheckOptions(judge=judge.Options(**fields))
     cache = TermsCache()
     out = []
     for f in a.files:
