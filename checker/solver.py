@@ -51,6 +51,10 @@ class Session:
     ) -> None:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
+        # a model as the search left it: compacting it (Z3's default) merges its function
+        # entries, which the judge never reads, and took half of each model's 8 to 13 ms
+        # in a world of 1,000 reports
+        z3.set_param("model.compact", False)
         if memory_mb:
             z3.set_param("memory_max_size", memory_mb)
         self.ctx = ctx
