@@ -13,13 +13,13 @@ never an exception the caller does not expect.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import z3
 from z3 import z3core
 
+from checker import watchdog
 from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
 from checker.partition import Parts
@@ -93,14 +93,12 @@ class Session:
         # decides whether the parts are worth finding (the walk over every formula
         # costs a third of judging a world that then goes back to one solver)
         self._deferred: list[z3.BoolRef] | None = [] if partition and defer else None
-        self._watchdog: threading.Timer | None = None
+        self._watchdog: int | None = None
         left = self.deadline.left()
-        if left is not None:
+        if left is not None and self.deadline.at is not None:
             self.solver.set("timeout", max(1, int(left * 1000)))
             # and at the deadline itself every call is interrupted, whenever it began
-            self._watchdog = threading.Timer(max(0.0, left), ctx.interrupt)
-            self._watchdog.daemon = True
-            self._watchdog.start()
+            self._watchdog = watchdog.arm(self.deadline.at, ctx.interrupt)
 
     @property
     def checks(self) -> int:
@@ -109,7 +107,7 @@ class Session:
 
     def close(self) -> None:
         if self._watchdog is not None:
-            self._watchdog.cancel()
+            watchdog.disarm(self._watchdog)
             self._watchdog = None
         # the terms `sym` caches on the context refer back to it: without this cycle the
         # context is freed as soon as the judge lets it go, not at some later collection
