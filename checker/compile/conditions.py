@@ -117,6 +117,6 @@ def _happened(compiler: ProvisionCompiler, cond: CondHappened) -> Bool:
     """Some event matching the MATCH within the condition's window, up to as_of."""
     span = compiler.window_of(cond.window)
     w = compiler.w
-    hits = [compiler.matching(s, span, cond.match) for s in w.slots]
+    hits = [compiler.matching(s, span, cond.match) for s in w.candidates(cond.match)]
     beyond, _ = compiler._beyond("happened", cond.match, span)
     return sym.Or(*hits, beyond)

@@ -65,7 +65,7 @@ class ProvisionCompiler:
             return self._anchors[m]
         w = self.w
         cands: list[tuple[Time, Bool]] = []
-        for s in sorted(w.slots, key=lambda s: (s.t.lo, s.t.hi, s.order)):
+        for s in sorted(w.candidates(m), key=lambda s: (s.t.lo, s.t.hi, s.order)):
             c = sym.And(s.on, w.matches(s, m))
             if c is not False:
                 cands.append((s.t, c))
@@ -187,7 +187,7 @@ class ProvisionCompiler:
                 break
             e = du.add_duration(e, pd.renews, zone)
         notices: list[tuple[Time, Bool]] = []
-        for s in self.w.slots:
+        for s in self.w.candidates(pd.notice.match):
             c = sym.And(s.on, self.w.matches(s, pd.notice.match))
             if c is not False:
                 notices.append((s.t, c))
@@ -240,7 +240,7 @@ class ProvisionCompiler:
         """forbid/each: breached by any matching, non-exempt event in the window
         (for `each`: that fails `must`)."""
         culprits = []
-        for s in self.w.slots:
+        for s in self.w.candidates(p.match):
             c = self.matching(s, span, p.match)
             if c is False:
                 continue
@@ -262,7 +262,7 @@ class ProvisionCompiler:
         return sym.And(span.started, sym.t_le(span.end, self.A))
 
     def _require(self, p: Provision, span: Span) -> Compiled:
-        inside = [(s, self.matching(s, span, p.match)) for s in self.w.slots]
+        inside = [(s, self.matching(s, span, p.match)) for s in self.w.candidates(p.match)]
         inside = [(s, c) for s, c in inside if c is not False]
         assert p.match is not None
         beyond, _ = self._beyond(f"require:{p.id}", p.match, span)

@@ -21,6 +21,7 @@ from checker.ir import (
     AbsenceReport,
     BoolAttr,
     CatAttr,
+    CatTest,
     EventReport,
     FieldType,
     MatchIR,
@@ -88,6 +89,8 @@ class World:
     lits: dict[str, z3.BoolRef] = field(default_factory=dict)
     tracked: list[Tracked] = field(default_factory=list)
     sink: Callable[[Bool], None] | None = None  # once set, axioms go straight to the solver
+    # `candidates` per kind test: (the test, the number of slots then, the slots)
+    kind_scans: dict[int, tuple[CatTest, int, list[Slot]]] = field(default_factory=dict)
 
     @property
     def as_of(self) -> int:
@@ -182,6 +185,21 @@ class World:
             for k, kd in self.scenario.terms.kind_defs.items()
             if fname in kd.fields
         )
+
+    def candidates(self, m: MatchIR | None) -> list[Slot]:
+        """The slots, in the world's order, whose kind may be one MATCH names. `matches`
+        is false for every other slot (the kind is its first test) and makes no term for
+        it, so a scan for MATCH need look only at these: in a large scenario most events
+        are of other kinds."""
+        if m is None or m.kinds is None:
+            return self.slots
+        got = self.kind_scans.get(id(m.kinds))
+        if got is not None and got[0] is m.kinds and got[1] == len(self.slots):
+            return got[2]
+        codes = self.index.test("kind", m.kinds)
+        found = [s for s in self.slots if not s.kind.dom.isdisjoint(codes)]
+        self.kind_scans[id(m.kinds)] = (m.kinds, len(self.slots), found)
+        return found
 
     def matches(self, slot: Slot, m: MatchIR | None) -> Bool:
         """The slot's event matches MATCH (kinds, actors and places through the hierarchies)."""
@@ -285,7 +303,7 @@ def build_world(
             tick()
             lit = w.lits[r.id]
             lo, hi = Time.const(r.lo), Time.const(r.hi)
-            for s in w.slots:
+            for s in w.candidates(r.match):
                 matched = w.matches(s, r.match)
                 if matched is False:
                     continue

@@ -80,7 +80,11 @@ def _fulfillers(asker: Asker, c: Compiled) -> list[Slot]:
     event) or an achieve (a change of its state)."""
     p = c.provision
     if p.form == "require" and p.match is not None:
-        return [s for s in asker.world.slots if asker.world.matches(s, p.match) is not False]
+        return [
+            s
+            for s in asker.world.candidates(p.match)
+            if asker.world.matches(s, p.match) is not False
+        ]
     if p.form == "achieve" and p.cond is not None:
         return [ch.slot for ch in asker.states.timeline(p.cond.state, p.cond.key).changes]
     return []
