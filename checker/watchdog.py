@@ -10,7 +10,9 @@ An interrupt is called with the watchdog's lock held, and `disarm` takes it: onc
 `disarm` has returned, no interrupt of that deadline is under way or still to
 come, so the caller may let go of what it would have touched (a `Timer` could
 still be calling it after `cancel`). A forked child starts with a watchdog of its
-own (the parent's thread does not exist there).
+own (the parent's thread does not exist there), and `stop` ends the thread when
+nothing is armed, so that a process that has judged in-process can fork workers
+with no thread of its own running (`checker.judge.settle`).
 """
 
 from __future__ import annotations
@@ -46,9 +48,21 @@ class _Watchdog:
         with self.cond:
             self.armed.pop(token, None)
 
+    def stop(self) -> None:
+        with self.cond:
+            thread = self.thread
+            if thread is None or self.armed:
+                return
+            self.thread = None  # (the next `arm` starts another)
+            self.cond.notify()
+        thread.join()
+
     def _watch(self) -> None:
+        me = threading.current_thread()
         with self.cond:
             while True:
+                if self.thread is not me:  # stopped
+                    return
                 now = time.monotonic()
                 for token in [t for t, (at, _) in self.armed.items() if at <= now]:
                     _, interrupt = self.armed.pop(token)
@@ -82,3 +96,9 @@ def arm(at: float, interrupt: Callable[[], None]) -> int:
 def disarm(token: int) -> None:
     """No call of the interrupt armed with `token` is under way or will come."""
     _WATCHDOG.disarm(token)
+
+
+def stop() -> None:
+    """End the watchdog's thread if no deadline is armed (one is started again with the
+    next deadline)."""
+    _WATCHDOG.stop()

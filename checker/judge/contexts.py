@@ -15,6 +15,8 @@ import threading
 
 import z3
 
+from checker import watchdog
+
 
 class _Ahead:
     """The one context being made ahead, and the thread making it."""
@@ -52,10 +54,11 @@ def make_ahead() -> None:
 
 
 def settle() -> None:
-    """Wait for a context being made and drop one not taken: nothing is left running
-    or held past a run (a process that forks workers next must not fork a thread in
-    the middle of a Z3 call)."""
+    """Wait for a context being made and drop one not taken, and end the idle watchdog:
+    nothing is left running or held past a run (a process that forks workers next must
+    not fork a thread in the middle of a Z3 call)."""
     _AHEAD.take()
+    watchdog.stop()
 
 
 def fresh() -> z3.Context:

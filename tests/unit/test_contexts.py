@@ -9,6 +9,7 @@ from pathlib import Path
 
 import z3
 
+from checker import watchdog
 from checker.api import check_paths
 from checker.judge.contexts import fresh, make_ahead, settle
 from checker.onefile import CheckOptions, check_file
@@ -43,6 +44,10 @@ def test_settle_waits_for_the_thread_and_drops_the_context() -> None:
 def test_a_run_leaves_no_thread_and_judges_as_without_it() -> None:
     ahead = check_paths([SCENARIO], CheckOptions(jobs=1)).scenarios[0]  # made ahead
     assert not _makers()
+    # nor the watchdog that interrupts Z3 at a deadline (unless a deadline is still
+    # armed by something else in this process)
+    if not watchdog._WATCHDOG.armed:
+        assert not [t for t in threading.enumerate() if t.name == "checker-watchdog"]
     settle()
     on_the_spot = check_file(SCENARIO, TermsCache(), CheckOptions())
     assert isinstance(on_the_spot, ScenarioResult)
