@@ -16,7 +16,8 @@ Workloads (generators in bench/workloads.py, against bench/bench-terms.yaml):
              (unreported) events (10 30 100)
 
 Every size prints: the verdict; seconds for `check_file` (load, resolve,
-encode, solve), its CPU seconds, and the part before the judge's own clock
+encode, solve), its CPU seconds, the part of them inside Z3's answers ("in Z3":
+the rest is the checker's own work), and the part before the judge's own clock
 (`result.duration`) starts, "setup": load, resolve, encode; milliseconds per
 report; the child process's wall seconds (start-up included); its peak memory;
 the solver calls; the seconds the `z3` binary takes for the same questions,
@@ -82,6 +83,7 @@ def measure(args, kind: str, n: int, folder: Path) -> dict:
         "verdict": " / ".join(dict.fromkeys(r.verdict for r in runs)),
         "seconds": statistics.median(r.seconds for r in runs) if ok else None,
         "cpu": statistics.median(r.cpu for r in runs) if ok else None,
+        "in_z3": statistics.median(r.in_z3 for r in runs) if ok else None,
         # load, resolve and encode: everything before the judge's own clock starts
         "setup": statistics.median(r.seconds - r.judge_seconds for r in runs) if ok else None,
         "process": statistics.median(r.proc.wall for r in runs) if ok else None,
@@ -105,10 +107,10 @@ def measure(args, kind: str, n: int, folder: Path) -> dict:
     return row
 
 
-HEAD = ["reports", "verdict", "time", "cpu", "setup", "ms/report", "process", "peak MB"]
-HEAD += ["calls"]
+HEAD = ["reports", "verdict", "time", "cpu", "in Z3", "setup", "ms/report", "process"]
+HEAD += ["peak MB", "calls"]
 HEAD += ["bare z3", "ours/z3", "watched"]
-WIDTHS = [7, 12, 9, 9, 9, 9, 9, 7, 6, 9, 7, 9]
+WIDTHS = [7, 12, 9, 9, 9, 9, 9, 9, 7, 6, 9, 7, 9]
 
 
 def line(cells: list) -> str:
@@ -125,6 +127,7 @@ def show(r: dict, limit: float) -> str:
             verdict,
             harness.secs(sec, limit),
             harness.secs(r["cpu"], limit) if sec is not None else "-",
+            harness.secs(r["in_z3"], limit) if sec is not None else "-",
             harness.secs(r["setup"], limit) if sec is not None else "-",
             "-" if sec is None else f"{1000 * sec / r['size']:.1f}",
             harness.secs(r["process"], limit),

@@ -164,6 +164,11 @@ class Judged:
         return sum(f.get("duration") or 0.0 for f in self.files)
 
     @property
+    def in_z3(self) -> float:
+        """Seconds inside Z3's answers (solver checks): the rest is the checker's own."""
+        return sum(f.get("in_z3") or 0.0 for f in self.files)
+
+    @property
     def cpu(self) -> float:
         return sum(f.get("cpu", 0.0) for f in self.files)
 
