@@ -77,16 +77,17 @@ def _check_world(sc: Scenario) -> int:
         asker.release()
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
-def test_scans_keep_every_slot_a_match_can_match(path: Path) -> None:
-    diags = Diagnostics()
-    loaded = load_scenario(path, diags)
-    if loaded is None or diags.has_errors:
-        pytest.skip("not a valid scenario (a case of input errors)")
-    sc = _resolved(loaded)
-    if sc is None:
-        pytest.skip("not a valid scenario (a case of input errors)")
-    _check_world(sc)
+def test_scans_keep_every_slot_a_match_can_match() -> None:
+    judged = 0
+    for path in SHIPPED:
+        diags = Diagnostics()
+        loaded = load_scenario(path, diags)
+        sc = _resolved(loaded) if loaded is not None and not diags.has_errors else None
+        if sc is None:
+            continue  # a case of input errors: it has no world
+        _check_world(sc)
+        judged += 1
+    assert judged >= 300, judged  # (326 valid scenarios and cases on 1 December)
 
 
 @pytest.mark.parametrize(("kind", "n"), GENERATED)
