@@ -15,12 +15,13 @@ import z3
 
 from checker.answers import Deadline
 from checker.compile import sym
+from checker.compile.build import build_world, observation_time
 from checker.compile.conditions import compile_all
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
 from checker.compile.timeline import Defined, Timelines
-from checker.compile.world import World, build_world, observation_time
+from checker.compile.world import World
 from checker.ir import Report, Scenario, StateReport
 from checker.judge.contexts import fresh
 from checker.judge.options import MAX_WITNESSES, PARTITION_FROM, Options, Undecided
