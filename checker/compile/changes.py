@@ -8,8 +8,8 @@ these.
 from __future__ import annotations
 
 from checker.compile import sym
+from checker.compile.defined import Change, negated_range
 from checker.compile.index import Index
-from checker.compile.statekey import Change, _neg
 from checker.compile.sym import Arith, Bool, Cat, Num, Time
 from checker.compile.world import Slot, World
 from checker.ir import StateDef, Uncertain
@@ -96,7 +96,7 @@ class ChangeFinder:
                     v = s.fields[fname]
                     assert isinstance(v, Num)
                     deltas.append((is_kind, v.e if sign > 0 else -v.e))
-                    ranges.append((v.lo, v.hi) if sign > 0 else _neg(v.hi, v.lo))
+                    ranges.append((v.lo, v.hi) if sign > 0 else negated_range(v.hi, v.lo))
                 if not deltas:
                     continue
                 keyed = self._counter_key(s, key, sdef)

@@ -13,7 +13,8 @@ from collections.abc import Callable
 import z3
 from z3 import z3core
 
-from checker.compile.statekey import Change, Timeline
+from checker.compile.defined import Change
+from checker.compile.statekey import Timeline
 from checker.compile.sym import Cat
 from checker.ir import StateCond
 from checker.z3raw import raw

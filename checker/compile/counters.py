@@ -14,8 +14,9 @@ from collections.abc import Callable
 import z3
 
 from checker.compile import sym
+from checker.compile.defined import Change
 from checker.compile.openworld import Beyond
-from checker.compile.statekey import Always, Change
+from checker.compile.statekey import Always
 from checker.compile.sym import Bool, Time
 
 

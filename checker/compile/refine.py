@@ -17,7 +17,8 @@ from typing import Protocol
 
 from checker.compile import sym
 from checker.compile.concrete import Concrete, ModelEval, holds_value
-from checker.compile.statekey import Always, Defined, Timeline
+from checker.compile.defined import Defined
+from checker.compile.statekey import Always, Timeline
 from checker.compile.sym import Bool, Cat
 
 

@@ -18,9 +18,10 @@ from checker.compile import refine, sym
 from checker.compile.changes import ChangeFinder
 from checker.compile.concrete import ModelEval
 from checker.compile.counters import breach_candidate, counter_bounds
+from checker.compile.defined import Change, Defined, Query
 from checker.compile.index import Index
 from checker.compile.openworld import Beyond
-from checker.compile.statekey import Always, Change, Defined, Query, Timeline
+from checker.compile.statekey import Always, Timeline
 from checker.compile.sym import Bool, Cat, Time
 from checker.compile.world import Slot, World
 from checker.ir import OTHER, StateCond, StateDef
