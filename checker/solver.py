@@ -22,7 +22,9 @@ from z3 import z3core
 from checker import watchdog
 from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
+from checker.cores import OutOfBudget, quickxplain, shrink
 from checker.partition import Parts
+from checker.replay import replay_script
 from checker.z3raw import bool_term, bool_var, raw
 
 DEFAULT_RLIMIT = 50_000_000
@@ -358,7 +360,7 @@ class Session:
             nonlocal calls
             calls += 1
             if calls > budget:
-                raise _OutOfBudget
+                raise OutOfBudget
             self.deadline.check()
             chosen = {c.get_id() for c in subset}
             rest = (
@@ -375,104 +377,21 @@ class Session:
             raise AssertionError("minimal_core needs an unsatisfiable start")
         best = cands
         try:
-            found = _quickxplain(unsat, cands)
+            found = quickxplain(unsat, cands)
             if not absent_false:
                 return found, True
             if unsat(found):
                 best = found
-            best = _shrink(unsat, best)
+            best = shrink(unsat, best)
             return best, True
-        except _OutOfBudget:
+        except OutOfBudget:
             return best, False
 
     def to_smt2(self) -> str:
-        """Every question asked so far, as one SMT-LIB2 script that replays the session:
-        each assertion, scope (`push`/`pop`) and question in the order they happened,
-        each `check-sat-assuming` after a comment with Z3's answer.
-
-        A rule of every world found inside a scope is asserted again after it, so a
-        later question sees it; an earlier one did not, but an accepted model already
-        satisfied it, so the answers replay as Z3 gave them.
-        """
-        formulas = [f for kind, f in self._log if kind == "assert"]
-        asked = [q for kind, q in self._log if kind == "check"]
-        every = z3.SimpleSolver(ctx=self.ctx)
-        for f in formulas:
-            every.add(f)
-        atoms = {
-            id(x): x
-            for assumptions, _ in asked
-            for a in assumptions
-            for x in [a.arg(0) if z3.is_not(a) else a]
-            if z3.is_const(x)  # not a candidate world's `x = 5`
-        }
-        declarations = [ln for ln in every.to_smt2().splitlines() if ln.startswith("(declare-")]
-        known = set(declarations)
-        for atom in atoms.values():  # a literal only ever assumed is not declared yet
-            line = f"(declare-fun {atom.sexpr()} () Bool)"
-            if line not in known:
-                known.add(line)
-                declarations.append(line)
-        out = ["(set-logic ALL)", *declarations]
-        for kind, item in self._log:
-            if kind == "assert":
-                out.append(f"(assert {item.sexpr()})")
-            elif kind == "push":
-                out.append("(push 1)")
-            elif kind == "pop":
-                out.append("(pop 1)")
-            else:
-                assumptions, answer = item
-                out.append(f"; z3: {answer}")
-                out.append(f"(check-sat-assuming ({' '.join(a.sexpr() for a in assumptions)}))")
-        return "\n".join(out) + "\n"
+        """Every question asked so far, as one SMT-LIB2 script that replays the session
+        (`checker/replay.py`)."""
+        return replay_script(self.ctx, self._log)
 
 
 def _word(r: Result) -> str:
     return "sat" if isinstance(r, Sat) else "unsat" if isinstance(r, Unsat) else "unknown"
-
-
-class _OutOfBudget(Exception):
-    pass
-
-
-def _quickxplain(
-    unsat: Callable[[list[z3.BoolRef]], bool], cands: list[z3.BoolRef]
-) -> list[z3.BoolRef]:
-    """Junker's QuickXplain: the preferred minimal unsatisfiable subset (earlier first)."""
-
-    def qx(background: list[z3.BoolRef], changed: bool, c: list[z3.BoolRef]) -> list[z3.BoolRef]:
-        if changed and unsat(background):
-            return []
-        if len(c) == 1:
-            return c
-        k = len(c) // 2
-        c1, c2 = c[:k], c[k:]
-        d2 = qx(background + c1, bool(c1), c2)
-        d1 = qx(background + d2, bool(d2), c1)
-        return d1 + d2
-
-    if not cands or unsat([]):
-        return []
-    found = qx([], False, cands)
-    order = {c.get_id(): i for i, c in enumerate(cands)}
-    return sorted(found, key=lambda c: order[c.get_id()])
-
-
-def _shrink(
-    unsat: Callable[[list[z3.BoolRef]], bool], current: list[z3.BoolRef]
-) -> list[z3.BoolRef]:
-    """Remove members one at a time, in order, while the rest stays unsatisfiable, until a
-    whole pass removes nothing: no single removal then keeps it unsatisfiable."""
-    changed = True
-    while changed:
-        changed = False
-        i = 0
-        while i < len(current):
-            trial = current[:i] + current[i + 1 :]
-            if unsat(trial):
-                current = trial
-                changed = True
-            else:
-                i += 1
-    return current
