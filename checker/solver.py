@@ -13,6 +13,7 @@ never an exception the caller does not expect.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,11 +97,11 @@ class Session:
         # costs a third of judging a world that then goes back to one solver)
         self._deferred: list[z3.BoolRef] | None = [] if partition and defer else None
         self._watchdog: int | None = None
-        left = self.deadline.left()
-        if left is not None and self.deadline.at is not None:
-            self.solver.set("timeout", max(1, int(left * 1000)))
+        at = self.deadline.at
+        if at is not None:
+            self.solver.set("timeout", max(1, int((at - time.monotonic()) * 1000)))
             # and at the deadline itself every call is interrupted, whenever it began
-            self._watchdog = watchdog.arm(self.deadline.at, ctx.interrupt)
+            self._watchdog = watchdog.arm(at, ctx.interrupt)
 
     @property
     def checks(self) -> int:
