@@ -18,9 +18,9 @@ from checker.compile.openworld import Beyond, EventClass, class_of
 from checker.compile.sym import Bool, Num, Time
 from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import Slot, World
-from checker.durations import Shift
 from checker.ir import Anchored, Fixed, MatchIR, Point, Provision, StateCond, Window
 from checker.records import field, record
+from checker.shifts import Shift
 
 
 def _no_culprits() -> list[tuple[Slot, Bool]]:

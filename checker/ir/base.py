@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Literal
 
 from checker.diagnostics import Span
-from checker.durations import Shift
 from checker.records import field, record
+from checker.shifts import Shift
 
 # "someone / somewhere else": a value outside the vocabulary.
 OTHER = "*other*"

@@ -13,7 +13,6 @@ from typing import Any
 from checker import durations as du
 from checker import timeutil as tu
 from checker.diagnostics import Diagnostics, Span, did_you_mean
-from checker.durations import Edge, Shift
 from checker.ir import Anchored, Fixed, PeriodDef, Point, Window
 from checker.models.common import Relative
 from checker.models.terms import Provision as ProvisionModel
@@ -22,6 +21,7 @@ from checker.resolve.amendments import END_KEYS, Entry
 from checker.resolve.common import Where, timed
 from checker.resolve.files import TermsSource
 from checker.resolve.match import Lexicon, resolve_match
+from checker.shifts import Edge, Shift
 from checker.timeutil import show
 
 

@@ -10,14 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.durations import (
-    Duration,
-    Shift,
-    add_duration,
-    parse_duration,
-    require_exact,
-    transitions,
-)
+from checker.durations import Duration, add_duration, parse_duration, require_exact
+from checker.shifts import Shift, transitions
 from checker.timeutil import (
     Zone,
     format_instant,
