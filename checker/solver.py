@@ -13,7 +13,6 @@ never an exception the caller does not expect.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -99,8 +98,11 @@ class Session:
         self._watchdog: int | None = None
         at = self.deadline.at
         if at is not None:
-            self.solver.set("timeout", max(1, int((at - time.monotonic()) * 1000)))
-            # and at the deadline itself every call is interrupted, whenever it began
+            # At the deadline every call under way in this context is interrupted,
+            # whenever it began. Z3's own `timeout` is not set as well: with it, each
+            # solver call starts and stops a timer of Z3's, which cost 7 % of the time
+            # inside Z3's answers (paired runs, 1,000 reports) for no bound the watchdog
+            # does not already give.
             self._watchdog = watchdog.arm(at, ctx.interrupt)
 
     @property

@@ -64,7 +64,7 @@ class Parts:
         self._asked: set[int] = set()  # the ids of its assumed literals
         self._part_of: dict[int, int] = {}  # id of a literal -> its part
         self._held: dict[int, dict[int, z3.BoolRef]] = {}  # part -> its assumed literals
-        self._signs: dict[int, tuple[int, ...]] = {}  # part -> its literals' keys, sorted
+        self._signs: dict[int, frozenset[int]] = {}  # part -> its literals' keys
         self._inside: set[int] | None = None  # the parts some conjunct joins
         self._outside: set[int] = set()  # parts with formulas or literals, not inside
         self._stale: set[int] = set()  # outside parts without an answer for what they hold
@@ -194,13 +194,18 @@ class Parts:
         """Each part's literals for this call, from the literals that came and went
         since the last (sets of ids: 10,000 literals a call, hundreds of calls); the
         parts whose literals changed join `changed`."""
-        now = ids - gate_ids
+        # what changed, by lookups alone (no copy of either set: 10,000 literals a call,
+        # a few changed); the last call's set is then updated in place. It never holds a
+        # gate: a gate's literal is assumed exactly when its gate is active.
         before = self._asked
-        gone = before - now
-        came = now - before
-        self._asked = now
+        gone = before - ids
+        came = ids - before
+        if gate_ids:
+            came -= gate_ids
         if not gone and not came:
             return
+        before -= gone
+        before |= came
         held = self._held
         part_of = self._part_of
         for i in gone:
@@ -258,11 +263,13 @@ class Parts:
             got = self.lits[id(a)] = (a, atom, key, len(self.lits))
         return got[1]
 
-    def _signs_of(self, part: int) -> tuple[int, ...]:
+    def _signs_of(self, part: int) -> frozenset[int]:
+        """The signed keys of a part's assumed literals: a set (a key of `solved`), so
+        that no sort is needed for a part of thousands of literals."""
         got = self._signs.get(part)
         if got is None:
             lits = self.lits
-            got = tuple(sorted(lits[i][2] for i in self._held.get(part, ())))
+            got = frozenset([lits[i][2] for i in self._held.get(part, ())])
             self._signs[part] = got
         return got
 
@@ -390,8 +397,7 @@ class Parts:
 
     def _ask_part(self, sub: z3.Solver, assumed: list[z3.BoolRef]) -> z3.ModelRef | Unsat | Unknown:
         self.calls += 1
-        left = self.deadline.left()
-        if left is not None:
-            sub.set("timeout", max(1, int(left * 1000)))
+        # no `timeout` of Z3's own: the watchdog interrupts the context at the deadline
+        # (see `Session`)
         got = ask(sub, assumed, self.deadline, self.reason)
         return got.model if isinstance(got, Sat) else got
