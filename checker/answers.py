@@ -81,9 +81,6 @@ class Deadline:
     def reason(self) -> str:
         return f"time limit reached ({_seconds(self.seconds or 0)})"
 
-    def left(self) -> float | None:
-        return None if self.at is None else self.at - time.monotonic()
-
     def expired(self) -> bool:
         return self.at is not None and time.monotonic() >= self.at
 

@@ -311,8 +311,9 @@ class Session:
         return ask(self.solver, full, self.deadline, self._reason)
 
     def _reason(self, said: str) -> str:
-        """Which limit a give-up reached, in the user's terms."""
-        if self.deadline.expired() or said == "timeout":
+        """Which limit a give-up reached, in the user's terms (the deadline's interrupt
+        makes Z3 say "canceled": no solver is given a timeout of Z3's own)."""
+        if self.deadline.expired():
             return self.deadline.reason
         if "memory" in said:
             return f"memory limit reached ({self.memory_mb} MB)"
