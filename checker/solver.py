@@ -90,6 +90,7 @@ class Session:
         # a candidate world for the questions behind these gates, tried first (`check`)
         self.hints: Callable[[set[int]], list[z3.BoolRef]] = lambda active: []
         # a large world: each question answered part by part (checker/partition.py)
+        self._reason = _reasons(self.deadline, rlimit, memory_mb)
         self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
         # with `defer`, the world's formulas wait here until `merge_unless_parts_pay`
         # decides whether the parts are worth finding (the walk over every formula
@@ -310,17 +311,6 @@ class Session:
         self._calls += 1
         return ask(self.solver, full, self.deadline, self._reason)
 
-    def _reason(self, said: str) -> str:
-        """Which limit a give-up reached, in the user's terms (the deadline's interrupt
-        makes Z3 say "canceled": no solver is given a timeout of Z3's own)."""
-        if self.deadline.expired():
-            return self.deadline.reason
-        if "memory" in said:
-            return f"memory limit reached ({self.memory_mb} MB)"
-        if said in ("canceled", "max. resource limit exceeded") or "resource" in said:
-            return f"resource limit reached (rlimit {self.rlimit} per solver call)"
-        return said
-
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Satisfiable? A give-up raises `GaveUp`."""
         r = self.check(assumptions)
@@ -395,6 +385,24 @@ class Session:
         """Every question asked so far, as one SMT-LIB2 script that replays the session
         (`checker/replay.py`)."""
         return replay_script(self.ctx, self._log)
+
+
+def _reasons(deadline: Deadline, rlimit: int | None, memory_mb: int | None) -> Callable[[str], str]:
+    """Which limit a give-up reached, in the user's terms (the deadline's interrupt
+    makes Z3 say "canceled": no solver is given a timeout of Z3's own). A function of
+    its own, not a method: the session's parts keep it, and a bound method would make
+    the session a reference cycle that only Python's cycle collector frees."""
+
+    def reason(said: str) -> str:
+        if deadline.expired():
+            return deadline.reason
+        if "memory" in said:
+            return f"memory limit reached ({memory_mb} MB)"
+        if said in ("canceled", "max. resource limit exceeded") or "resource" in said:
+            return f"resource limit reached (rlimit {rlimit} per solver call)"
+        return said
+
+    return reason
 
 
 def _word(r: Result) -> str:
