@@ -89,8 +89,9 @@ class Session:
         self.pending: Callable[[set[int], set[int]], bool] = lambda active, assumed: False
         # a candidate world for the questions behind these gates, tried first (`check`)
         self.hints: Callable[[set[int]], list[z3.BoolRef]] = lambda active: []
-        # a large world: each question answered part by part (checker/partition.py)
+        # a give-up's reason in the user's words (the parts keep it too)
         self._reason = _reasons(self.deadline, rlimit, memory_mb)
+        # a large world: each question answered part by part (checker/partition/parts.py)
         self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
         # with `defer`, the world's formulas wait here until `merge_unless_parts_pay`
         # decides whether the parts are worth finding (the walk over every formula
