@@ -90,6 +90,26 @@ class Deadline:
             raise GaveUp(self.reason)
 
 
+def give_up_reasons(
+    deadline: Deadline, rlimit: int | None, memory_mb: int | None
+) -> Callable[[str], str]:
+    """The `reason` of `ask`: which limit a give-up reached, in the user's terms (the
+    deadline's interrupt makes Z3 say "canceled": no solver is given a timeout of Z3's
+    own). A closure, not a session's method: the session's parts keep it, and a bound
+    method would make the session a reference cycle only Python's cycle collector frees."""
+
+    def reason(said: str) -> str:
+        if deadline.expired():
+            return deadline.reason
+        if "memory" in said:
+            return f"memory limit reached ({memory_mb} MB)"
+        if said in ("canceled", "max. resource limit exceeded") or "resource" in said:
+            return f"resource limit reached (rlimit {rlimit} per solver call)"
+        return said
+
+    return reason
+
+
 def ask(
     solver: z3.Solver,
     assumptions: Sequence[z3.BoolRef],

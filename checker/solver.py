@@ -20,7 +20,7 @@ import z3
 from z3 import z3core
 
 from checker import watchdog
-from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask
+from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask, give_up_reasons
 from checker.compile.concrete import ModelEval
 from checker.cores import OutOfBudget, quickxplain, shrink
 from checker.partition import Parts
@@ -90,7 +90,7 @@ class Session:
         # a candidate world for the questions behind these gates, tried first (`check`)
         self.hints: Callable[[set[int]], list[z3.BoolRef]] = lambda active: []
         # a give-up's reason in the user's words (the parts keep it too)
-        self._reason = _reasons(self.deadline, rlimit, memory_mb)
+        self._reason = give_up_reasons(self.deadline, rlimit, memory_mb)
         # a large world: each question answered part by part (checker/partition/parts.py)
         self.parts = Parts(ctx, self.deadline, rlimit, self._reason) if partition else None
         # with `defer`, the world's formulas wait here until `merge_unless_parts_pay`
@@ -386,24 +386,6 @@ class Session:
         """Every question asked so far, as one SMT-LIB2 script that replays the session
         (`checker/replay.py`)."""
         return replay_script(self.ctx, self._log)
-
-
-def _reasons(deadline: Deadline, rlimit: int | None, memory_mb: int | None) -> Callable[[str], str]:
-    """Which limit a give-up reached, in the user's terms (the deadline's interrupt
-    makes Z3 say "canceled": no solver is given a timeout of Z3's own). A function of
-    its own, not a method: the session's parts keep it, and a bound method would make
-    the session a reference cycle that only Python's cycle collector frees."""
-
-    def reason(said: str) -> str:
-        if deadline.expired():
-            return deadline.reason
-        if "memory" in said:
-            return f"memory limit reached ({memory_mb} MB)"
-        if said in ("canceled", "max. resource limit exceeded") or "resource" in said:
-            return f"resource limit reached (rlimit {rlimit} per solver call)"
-        return said
-
-    return reason
 
 
 def _word(r: Result) -> str:
