@@ -66,8 +66,6 @@ class Session:
         self.solver.set("random_seed", 0)
         if rlimit:
             self.solver.set("rlimit", rlimit)  # per call: Z3 counts it from each check
-        self.rlimit = rlimit
-        self.memory_mb = memory_mb
         self.deadline = deadline or Deadline(None)
         self._calls = 0
         self.record = False
