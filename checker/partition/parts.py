@@ -65,11 +65,17 @@ class Parts:
         self._part_of: dict[int, int] = {}  # id of a literal -> its part
         self._held: dict[int, dict[int, z3.BoolRef]] = {}  # part -> its assumed literals
         self._signs: dict[int, frozenset[int]] = {}  # part -> its literals' keys
+        self._order: dict[int, list[z3.BoolRef]] = {}  # part -> its literals, as `_assumed`
         self._inside: set[int] | None = None  # the parts some conjunct joins
         self._outside: set[int] = set()  # parts with formulas or literals, not inside
         self._stale: set[int] = set()  # outside parts without an answer for what they hold
         self._group_keys: dict[int, _Key] = {}  # group's index -> its key
         self._call = 0
+        # a question's conjunct (by node) -> the parts it touches, found while no parts
+        # were joined since (`Partition.unions`): the scopes of a scenario gate the same
+        # conjuncts again and again (a troop cap over 1,500 changes walked 38 times for
+        # 17 different conjuncts); the conjunct is kept so that its node is not reused
+        self._touched: dict[int, tuple[z3.BoolRef, int, set[int]]] = {}
 
     def add(self, f: z3.BoolRef) -> None:
         """A formula of every world."""
@@ -81,7 +87,17 @@ class Parts:
         held = self.gated.setdefault(gate, [])
         self._gated_clock += 1
         for c in conjuncts(formula):
-            held.append((c, self.world.touched(c)))
+            held.append((c, self._parts_touched(c)))
+
+    def _parts_touched(self, c: z3.BoolRef) -> set[int]:
+        p = self.world
+        key = c.as_ast().value
+        known = self._touched.get(key)
+        if known is not None and known[1] == p.unions:
+            return known[2]
+        parts = p.touched(c)
+        self._touched[key] = (c, p.unions, parts)
+        return parts
 
     def scope_closed(self) -> None:
         """The questions' formulas are gone; what is known of the world's parts stays."""
@@ -177,6 +193,7 @@ class Parts:
         self._part_of.clear()
         self._held.clear()
         self._signs.clear()
+        self._order.clear()
         self._inside = None
         self._outside = set()
         self._stale = set()
@@ -240,6 +257,7 @@ class Parts:
                 changed.add(r)
         for r in changed:
             self._signs.pop(r, None)
+            self._order.pop(r, None)
 
     def _hold(self, part: int, i: int, a: z3.BoolRef) -> None:
         mine = self._held.get(part)
@@ -345,11 +363,14 @@ class Parts:
         seen: the same literals always reach a solver in the same order, whatever order
         the question listed them in."""
         lits = self.lits
+        order = self._order
         out: list[z3.BoolRef] = []
         for r in parts:
-            mine = self._held.get(r)
-            if mine:
-                out.extend(lits[i][0] for i in sorted(mine, key=lambda i: lits[i][3]))
+            got = order.get(r)
+            if got is None:
+                mine = self._held.get(r, ())
+                got = order[r] = [lits[i][0] for i in sorted(mine, key=lambda i: lits[i][3])]
+            out.extend(got)
         return out
 
     def _new_subsolver(self) -> z3.Solver:
