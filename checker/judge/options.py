@@ -35,7 +35,7 @@ class Options:
     # is broken, tried before the full question (tests run with 0: always)
     hints_from: int = HINT_FROM
     # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
-    # parts, each question is answered part by part (independent unknowns in separate
+    # parts or enough formulas (checker/solver.py), each question is answered part by part (independent unknowns in separate
     # solver calls); "always" and "never" force it. The answers never depend on it.
     partition: str = "auto"
     # the reports' timeline, which only the HTML report draws (`check` asks for it with
