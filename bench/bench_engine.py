@@ -12,6 +12,9 @@ Workloads (generators in bench/workloads.py, against bench/bench-terms.yaml):
   mixed      the engine at scale: all of the above plus returns, releases,
              establishments and one shelling (a violation, so one proof is
              minimized); half the dates uncertain (10 100 1000; 10000 by hand)
+  steady     `mixed` at constant density: 1,060 days of true events per 1,000
+             reports, so growth is the reports' alone (1000 2000 4000; 10000 by
+             hand)
   open       `world: open` with absences and state observations: phantom
              (unreported) events (10 30 100)
 
@@ -49,10 +52,11 @@ SIZES = {
     "handovers": [50, 100, 200],
     "chain": [40, 60, 80],
     "mixed": [10, 100, 1000],
+    "steady": [1000, 2000, 4000],
     "open": [10, 30, 100],
 }
 TIMEOUT = {"chain": 10.0}  # judge seconds; the others keep the judge's default (60)
-WATCH = {"counters": "troops-cap", "mixed": "ceasefire"}
+WATCH = {"counters": "troops-cap", "mixed": "ceasefire", "steady": "ceasefire"}
 
 
 def measure(args, kind: str, n: int, folder: Path) -> dict:

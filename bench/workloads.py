@@ -29,6 +29,10 @@ or for `mixed` `violation` with the ceasefire violated.
   districts, the rest checkpoints, returns, releases and establishments, and
   one shelling that breaks the ceasefire (verdict `violation`, one proof
   minimized).
+- `steady`: `mixed` at constant density: the true days span 1,060 days per
+  1,000 reports (`mixed` puts every size in the same 1,060 days, so at 10,000
+  reports each window overlaps ten times as many others as at 1,000). For
+  growth with the number of reports alone.
 - `open`: `world: open`, like `mixed` (without the shelling) plus absences
   (`none:`, true of the true world) and state observations (`state:`).
 
@@ -92,6 +96,7 @@ def scenario_text(
     world: str = "closed",
     title: str = "",
     expect: str = "{verdict: consistent}",
+    as_of: str = AS_OF,
 ) -> str:
     """The scenario file; `expect` is what the true world implies (so `check` passes)."""
     head = [
@@ -99,7 +104,7 @@ def scenario_text(
         f"  id: {sid}",
         f"  title: {title or sid}",
         f"  terms: {TERMS}",
-        f"  as_of: {AS_OF}",
+        f"  as_of: {as_of}",
     ]
     if world != "closed":
         head.append(f"  world: {world}")
@@ -115,6 +120,8 @@ class Gen:
     """One scenario being generated: the random source, the minutes taken, the reports."""
 
     rng: random.Random
+    first: int = FIRST_DAY  # the true days used: first .. last - 1
+    last: int = LAST_DAY
     used: set[int] = field(default_factory=set)
     reports: list[dict[str, object]] = field(default_factory=list)
     count: int = 0
@@ -241,7 +248,7 @@ def rotations(g: Gen, n: int, lo: int = 5, hi: int = 60) -> list[tuple[int, int]
     changes: list[tuple[int, int]] = []
     while n > 0:
         x = g.rng.randrange(lo, hi + 1)
-        day = g.rng.randrange(FIRST_DAY, LAST_DAY - 21)
+        day = g.rng.randrange(g.first, g.last - 21)
         out = g.minute(day)
         g.add(
             "wd",
@@ -284,9 +291,9 @@ def handover_chains(
     for place in places:
         k = per[place]
         if spacing is None:
-            days = sorted(g.rng.sample(range(FIRST_DAY, LAST_DAY), k))
+            days = sorted(g.rng.sample(range(g.first, g.last), k))
         else:
-            start = g.rng.randrange(FIRST_DAY, max(FIRST_DAY + 1, LAST_DAY - spacing * k))
+            start = g.rng.randrange(g.first, max(g.first + 1, g.last - spacing * k))
             days = [start + spacing * i + g.rng.randrange(spacing) for i in range(k)]
         holder = initial_holder(place)
         line = [(-1, holder)]
@@ -309,7 +316,7 @@ def handover_chains(
 def others(g: Gen, n: int) -> None:
     """n reports of events no state follows: checkpoints, returns, releases, establishments."""
     for _ in range(n):
-        m = g.minute(g.rng.randrange(FIRST_DAY, LAST_DAY))
+        m = g.minute(g.rng.randrange(g.first, g.last))
         kind = g.rng.choices(["checkpoint", "return", "release", "establishment"], [1, 4, 4, 1])[0]
         body: dict[str, object]
         if kind == "checkpoint":
@@ -385,6 +392,22 @@ def mixed(n: int, seed: int = 0) -> str:
     )
 
 
+def steady(n: int, seed: int = 0) -> str:
+    """`mixed` at the density of 1,000 reports: the true days span 1,060 days per 1,000
+    reports (as years of coded events do), so a window overlaps as many others at any
+    size; `as_of` 45 days after the last."""
+    g = Gen(random.Random(seed), last=FIRST_DAY + max(60, (LAST_DAY - FIRST_DAY) * n // 1000))
+    _mix(g, n, shelling=True)
+    g.rng.shuffle(g.reports)
+    return scenario_text(
+        f"bench-steady-{n}",
+        g.reports,
+        title=f"{n} reports, mixed, 1,000 a 1,060 days",
+        expect="{verdict: violation, provisions: {ceasefire: violated}}",
+        as_of=str(BASE + timedelta(days=g.last + 45)),
+    )
+
+
 def open_world(n: int, seed: int = 0) -> str:
     """About 70% events as in `mixed` (no shelling), 15% absences, 15% state observations."""
     g = Gen(random.Random(seed))
@@ -396,12 +419,12 @@ def open_world(n: int, seed: int = 0) -> str:
     taken = {p: {m // DAY for m, _ in line} for p, line in lines.items()}
     for i in range(n_abs):
         if i % 2 == 0 or not lines:  # no fighting anywhere for a month: true, there is none
-            start = BASE + timedelta(days=g.rng.randrange(FIRST_DAY, LAST_DAY - 30))
+            start = BASE + timedelta(days=g.rng.randrange(g.first, g.last - 30))
             match: dict[str, object] = {"kind": "hostilities", "place": "conflict-zone"}
         else:  # no handover of a district for ten days with no true handover there
             place = g.rng.choice(sorted(lines))
             while True:
-                d0 = g.rng.randrange(FIRST_DAY, LAST_DAY - 10)
+                d0 = g.rng.randrange(g.first, g.last - 10)
                 if not any(d in taken[place] for d in range(d0 - 1, d0 + 11)):
                     break
             start = BASE + timedelta(days=d0)
@@ -409,7 +432,7 @@ def open_world(n: int, seed: int = 0) -> str:
         end = start + timedelta(days=29 if match["kind"] == "hostilities" else 9)
         extra.append({"id": f"none{i}", "none": match, "date": {"from": start, "to": end}})
     for i in range(n_obs):
-        day = g.rng.randrange(FIRST_DAY, LAST_DAY)
+        day = g.rng.randrange(g.first, g.last)
         end = (day + 1) * DAY  # the value at the end of that day is the true one at some minute
         if i % 2 == 0 or not lines:
             force = sum(d for m, d in troops if m < end)
@@ -436,6 +459,7 @@ WORKLOADS: dict[str, Callable[[int, int], str]] = {
     "handovers": handovers,
     "chain": chain,
     "mixed": mixed,
+    "steady": steady,
     "open": open_world,
 }
 
