@@ -20,14 +20,8 @@ from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
 from checker.partition.models import PartModels
 from checker.partition.unionfind import GROUND, Partition, conjuncts
-from checker.z3raw import raw
 
 PART_BATCH = 400  # formulas of small independent parts asked in one call
-_solver_assert = raw(z3core.Z3_solver_assert)  # (well-sorted formulas of the session)
-# the sizeable parts whose solvers are kept (the most recently asked): each holds its
-# part's formulas and what it learnt; at 10,000 reports keeping every one (51) took the
-# peak from 396 to 603 MB, keeping 16 to 462 MB for most of the gain
-KEPT_SOLVERS = 16
 
 # a group of parts joined by a question's conjuncts: its parts, conjuncts, conjuncts' ids
 _Group = tuple[list[int], list[z3.BoolRef], tuple[int, ...]]
@@ -82,11 +76,6 @@ class Parts:
         # conjuncts again and again (a troop cap over 1,500 changes walked 38 times for
         # 17 different conjuncts); the conjunct is kept so that its node is not reused
         self._touched: dict[int, tuple[z3.BoolRef, int, set[int]]] = {}
-        # a sizeable part asked on its own keeps its solver while no parts join (the last
-        # KEPT_SOLVERS of them), with the number of the part's formulas asserted into it:
-        # 10,000 reports asked 51 parts 129 times, each time a new solver given all of the
-        # part's formulas again
-        self._own: dict[int, tuple[z3.Solver, int]] = {}
 
     def add(self, f: z3.BoolRef) -> None:
         """A formula of every world."""
@@ -209,7 +198,6 @@ class Parts:
         self._outside = set()
         self._stale = set()
         self._group_keys.clear()
-        self._own.clear()
         self.world.take_gained()
         self.models.reset()
 
@@ -394,12 +382,9 @@ class Parts:
 
     def _solve_part(self, items: list[_Todo]) -> z3.ModelRef | Unsat | Unknown:
         """One solver call for independent parts of the world; each keeps the model."""
-        if len(items) == 1 and len(items[0][1]) == 1:
-            sub = self._own_solver(items[0][1][0])
-        else:
-            sub = self._new_subsolver()
-            for _, rs, _ in items:
-                self.world.assert_into(sub, rs)
+        sub = self._new_subsolver()
+        for _, rs, _ in items:
+            self.world.assert_into(sub, rs)
         got = self._ask_part(sub, self._assumed([r for _, rs, _ in items for r in rs]))
         if isinstance(got, z3.ModelRef):
             for key, rs, _ in items:
@@ -407,21 +392,6 @@ class Parts:
                 for r in rs:
                     self._answered(r, got)
         return got
-
-    def _own_solver(self, root: int) -> z3.Solver:
-        """The solver of a part asked on its own, given the formulas the part gained since
-        it was last asked (a part only ever gains formulas until parts join)."""
-        own = self._own
-        sub, n = own.pop(root, None) or (self._new_subsolver(), 0)
-        formulas = self.world.formulas.get(root, [])
-        if n < len(formulas):
-            ref = self.ctx.ref()
-            for f in formulas[n:]:
-                _solver_assert(ref, sub.solver, f.ast)
-        own[root] = (sub, len(formulas))  # (the most recently asked last)
-        if len(own) > KEPT_SOLVERS:
-            del own[next(iter(own))]
-        return sub
 
     def _solve_question_part(
         self, key: _Key, roots: list[int], conj: list[z3.BoolRef]
