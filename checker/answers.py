@@ -13,6 +13,30 @@ from checker.compile.concrete import ModelEval
 from checker.records import record
 
 
+class Swap(list[z3.BoolRef]):
+    """Assumptions told as a change of the last question's: `base`, the list asked
+    last, with the literals `came` in and `gone` out (as sets, set(self) == set(base)
+    - gone | came; the two are disjoint). A run of questions that each change one
+    report of 10,000 says so, and the session brings the literals' ids up to date
+    instead of finding them all again (0.3 ms a question, and a world asked part by
+    part as much again to compare them with the last). Where `base` is not what was
+    asked last, it is a plain list."""
+
+    __slots__ = ("base", "came", "gone")
+
+    def __init__(
+        self,
+        items: Sequence[z3.BoolRef],
+        base: Sequence[z3.BoolRef],
+        came: Sequence[z3.BoolRef],
+        gone: Sequence[z3.BoolRef],
+    ) -> None:
+        super().__init__(items)
+        self.base = base
+        self.came = came
+        self.gone = gone
+
+
 class Sat:
     """A satisfiable answer; the model is made only when asked for (from the solver, or
     from the models of the parts of a partitioned world), and only valid until the

@@ -1,14 +1,27 @@
 """Stage 4: minimal unsatisfiable subsets found by satisfiable/unsatisfiable answers
 alone, never by the solver's own cores, so that a proof depends on the question and
-the order of its candidates, not on the encoding or on what ran before (`Session.
-minimal_core` asks the questions).
+the order of its candidates, not on the encoding or on what ran before
+(`minimal_core` asks them of the solver session).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import z3
+
+from checker.answers import Deadline, GaveUp, Result, Unknown, Unsat
+
+
+class Asking(Protocol):
+    """What a minimal core asks of the solver session (checker/solver.py)."""
+
+    deadline: Deadline
+
+    def check(self, assumptions: Sequence[z3.BoolRef]) -> Result: ...
+
+    def negation(self, lit: z3.BoolRef) -> z3.BoolRef: ...
 
 
 class OutOfBudget(Exception):
@@ -64,3 +77,61 @@ def shrink(
             else:
                 i += 1
     return current
+
+
+def minimal_core(
+    session: Asking,
+    fixed: Sequence[z3.BoolRef],
+    candidates: Sequence[z3.BoolRef],
+    *,
+    absent_false: bool = False,
+    budget: int = 2000,
+) -> tuple[list[z3.BoolRef], bool]:
+    """A subset of `candidates` that with `fixed` is unsatisfiable, and whether it is minimal.
+
+    Canonical: decided by sat/unsat answers alone, never by the solver's own
+    cores, so the answer depends on the question and the order of `candidates`
+    (earlier ones preferred), not on the encoding or on what ran before.
+    QuickXplain finds it in about k·log(n/k) calls for k of n. `absent_false`:
+    a candidate left out is assumed false rather than left free (a closed
+    world's sub-scenario: a report removed is an event that did not happen);
+    that property is not monotone, so the result is then checked one removal
+    at a time and shrunk until no single removal keeps it unsatisfiable.
+    `budget` bounds the solver calls; past it the smallest set found so far
+    is returned with the flag False.
+    """
+    cands = list(candidates)
+    ids = [c.get_id() for c in cands]
+    negated = [session.negation(c) for c in cands] if absent_false else []
+    calls = 0
+
+    def unsat(subset: list[z3.BoolRef]) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls > budget:
+            raise OutOfBudget
+        session.deadline.check()
+        chosen = {c.get_id() for c in subset}
+        rest = (
+            [n for n, i in zip(negated, ids, strict=True) if i not in chosen]
+            if absent_false
+            else []
+        )
+        r = session.check([*fixed, *subset, *rest])
+        if isinstance(r, Unknown):
+            raise GaveUp(r.reason)
+        return isinstance(r, Unsat)
+
+    if not unsat(cands):
+        raise AssertionError("minimal_core needs an unsatisfiable start")
+    best = cands
+    try:
+        found = quickxplain(unsat, cands)
+        if not absent_false:
+            return found, True
+        if unsat(found):
+            best = found
+        best = shrink(unsat, best)
+        return best, True
+    except OutOfBudget:
+        return best, False

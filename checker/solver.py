@@ -20,9 +20,18 @@ import z3
 from z3 import z3core
 
 from checker import watchdog
-from checker.answers import Deadline, GaveUp, Result, Sat, Unknown, Unsat, ask, give_up_reasons
+from checker.answers import (
+    Deadline,
+    GaveUp,
+    Result,
+    Sat,
+    Swap,
+    Unknown,
+    Unsat,
+    ask,
+    give_up_reasons,
+)
 from checker.compile.concrete import ModelEval
-from checker.cores import OutOfBudget, quickxplain, shrink
 from checker.partition import Parts
 from checker.replay import replay_script
 from checker.z3raw import bool_term, bool_var, raw
@@ -83,6 +92,10 @@ class Session:
         self._negations: dict[int, z3.BoolRef] = {}
         self._last: Sat | None = None
         self._held: set[int] = set()  # the Python ids of the scope's facts (`hold`)
+        # the last question's assumptions (kept: their ids stay theirs) and those ids;
+        # whether the parts were last asked with exactly these (see `Swap`)
+        self._asked: tuple[Sequence[z3.BoolRef], set[int]] | None = None
+        self._parts_in_step = False
         self._next_gate = 0
         self.depth = 0
         self._kept: list[object] = []  # rules of every world asserted inside the scope
@@ -117,6 +130,7 @@ class Session:
         return self._calls + (self.parts.calls if self.parts is not None else 0)
 
     def close(self) -> None:
+        self._asked = None
         if self._watchdog is not None:
             watchdog.disarm(self._watchdog)
             self._watchdog = None
@@ -279,7 +293,7 @@ class Session:
             self.merge_unless_parts_pay()
         # the ids of 10,000 literals, found once a call (the gates among them, the parts'
         # literals and the rules in play all ask about them)
-        ids = set(map(id, assumptions))
+        ids, step = self._ids_of(assumptions)
         assert self._held <= ids, "a question of the scope that does not assume its facts"
         gate_id = self._gate_id
         active = {gate_id[i] for i in ids.intersection(gate_id)}
@@ -291,7 +305,10 @@ class Session:
             asked = [*assumptions, *hints] if hints else assumptions
             if self.parts is not None:
                 with_hints = ids.union(map(id, hints)) if hints else ids
-                r = self.parts.check(asked, with_hints, active, self.gates)
+                in_step = step if self._parts_in_step and not hints else None
+                r = self.parts.check(asked, with_hints, active, self.gates, in_step)
+                self._parts_in_step = not hints
+                step = _NO_CHANGE  # (asked again: the same literals)
             else:
                 r = self._check_once(self._with_offs(asked, active))
             if hints and not isinstance(r, Sat):
@@ -307,6 +324,24 @@ class Session:
             if self.record:
                 self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))
             return r
+
+    def _ids_of(
+        self, assumptions: Sequence[z3.BoolRef]
+    ) -> tuple[set[int], tuple[set[int], set[int]] | None]:
+        """The ids of the assumptions, and those that came and went since the last
+        question when it says (a `Swap` of the last question's list; else None)."""
+        last = self._asked
+        if isinstance(assumptions, Swap) and last is not None and last[0] is assumptions.base:
+            ids = last[1]  # (nothing else holds it: brought up to date in place)
+            came = set(map(id, assumptions.came))
+            gone = set(map(id, assumptions.gone))
+            ids -= gone
+            ids |= came
+            self._asked = (assumptions, ids)
+            return ids, (came, gone)
+        ids = set(map(id, assumptions))
+        self._asked = (assumptions, ids)
+        return ids, None
 
     def _with_offs(self, asked: Sequence[z3.BoolRef], active: set[int]) -> list[z3.BoolRef]:
         """The assumptions with every gate but the active ones off (one solver asks
@@ -330,67 +365,13 @@ class Session:
         assert self._last is not None
         return self._last.model
 
-    def minimal_core(
-        self,
-        fixed: Sequence[z3.BoolRef],
-        candidates: Sequence[z3.BoolRef],
-        *,
-        absent_false: bool = False,
-        budget: int = 2000,
-    ) -> tuple[list[z3.BoolRef], bool]:
-        """A subset of `candidates` that with `fixed` is unsatisfiable, and whether it is minimal.
-
-        Canonical: decided by sat/unsat answers alone, never by the solver's own
-        cores, so the answer depends on the question and the order of `candidates`
-        (earlier ones preferred), not on the encoding or on what ran before.
-        QuickXplain finds it in about k·log(n/k) calls for k of n. `absent_false`:
-        a candidate left out is assumed false rather than left free (a closed
-        world's sub-scenario: a report removed is an event that did not happen);
-        that property is not monotone, so the result is then checked one removal
-        at a time and shrunk until no single removal keeps it unsatisfiable.
-        `budget` bounds the solver calls; past it the smallest set found so far
-        is returned with the flag False.
-        """
-        cands = list(candidates)
-        ids = [c.get_id() for c in cands]
-        negated = [self.negation(c) for c in cands] if absent_false else []
-        calls = 0
-
-        def unsat(subset: list[z3.BoolRef]) -> bool:
-            nonlocal calls
-            calls += 1
-            if calls > budget:
-                raise OutOfBudget
-            self.deadline.check()
-            chosen = {c.get_id() for c in subset}
-            rest = (
-                [n for n, i in zip(negated, ids, strict=True) if i not in chosen]
-                if absent_false
-                else []
-            )
-            r = self.check([*fixed, *subset, *rest])
-            if isinstance(r, Unknown):
-                raise GaveUp(r.reason)
-            return isinstance(r, Unsat)
-
-        if not unsat(cands):
-            raise AssertionError("minimal_core needs an unsatisfiable start")
-        best = cands
-        try:
-            found = quickxplain(unsat, cands)
-            if not absent_false:
-                return found, True
-            if unsat(found):
-                best = found
-            best = shrink(unsat, best)
-            return best, True
-        except OutOfBudget:
-            return best, False
-
     def to_smt2(self) -> str:
         """Every question asked so far, as one SMT-LIB2 script that replays the session
         (`checker/replay.py`)."""
         return replay_script(self.ctx, self._log)
+
+
+_NO_CHANGE: tuple[set[int], set[int]] = (set(), set())
 
 
 def _word(r: Result) -> str:

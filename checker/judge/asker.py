@@ -22,6 +22,7 @@ from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
 from checker.compile.timeline import Defined, Timelines
 from checker.compile.world import World
+from checker.cores import minimal_core
 from checker.ir import Report, Scenario, StateReport
 from checker.judge.contexts import fresh
 from checker.judge.options import MAX_WITNESSES, PARTITION_FROM, Options, Undecided
@@ -235,8 +236,12 @@ class Asker:
         absent_false: bool = False,
     ) -> tuple[list[z3.BoolRef], bool]:
         """A minimal subset of `candidates` that is impossible with `fixed` (see Session)."""
-        return self.session.minimal_core(
-            self.over(fixed), candidates, absent_false=absent_false, budget=self.opts.core_budget
+        return minimal_core(
+            self.session,
+            self.over(fixed),
+            candidates,
+            absent_false=absent_false,
+            budget=self.opts.core_budget,
         )
 
     # ---- from literals back to reports ----------------------------------

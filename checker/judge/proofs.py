@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import z3
 
+from checker.answers import Swap
 from checker.compile.provisions import Compiled
 from checker.compile.world import Slot
 from checker.ir import Provision
@@ -113,13 +114,27 @@ def _single(
     # in a closed world every other report's event is absent: those negations are made
     # once, not once per report tried (10,000 reports, hundreds tried)
     absent = [asker.session.negation(x) for x in lits] if closed else []
+    # each question is the last with report `i` in and the last one's out (`Swap`)
+    last: tuple[list[z3.BoolRef], int | None] | None = None
 
     def forced(i: int | None) -> bool:
         """Impossible with `fixed` and report `i` alone (None: with no report)?"""
+        nonlocal last
         if i is None:
-            return not asker.session.sat(asker.over([*fixed, *absent]))
-        rest = [*absent[:i], *absent[i + 1 :]] if closed else []
-        return not asker.session.sat(asker.over([*fixed, lits[i], *rest]))
+            asked = asker.over([*fixed, *absent])
+        else:
+            rest = [*absent[:i], *absent[i + 1 :]] if closed else []
+            asked = asker.over([*fixed, lits[i], *rest])
+        if closed and last is not None and last[1] != i:
+            base, j = last
+            came = [lits[i]] if i is not None else []
+            gone = [absent[i]] if i is not None else []
+            if j is not None:
+                came.append(absent[j])
+                gone.append(lits[j])
+            asked = Swap(asked, base, came, gone)
+        last = (asked, i)
+        return not asker.session.sat(asked)
 
     if forced(None):
         return []

@@ -19,12 +19,10 @@ from z3 import z3core
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
 from checker.partition.models import PartModels
-from checker.partition.unionfind import GROUND, Partition, conjuncts
+from checker.partition.unionfind import Group, Partition, conjuncts
 
 PART_BATCH = 400  # formulas of small independent parts asked in one call
 
-# a group of parts joined by a question's conjuncts: its parts, conjuncts, conjuncts' ids
-_Group = tuple[list[int], list[z3.BoolRef], tuple[int, ...]]
 # what a part or group is answered under: its parts and their versions, the question's
 # conjuncts (none outside a question), the signed keys of the literals assumed (of each
 # part, for a group)
@@ -58,7 +56,7 @@ class Parts:
         self.lits: dict[int, tuple[z3.BoolRef, int, int, int]] = {}
         self.models = PartModels(ctx, self.world)
         self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
-        self._joins: dict[_Key, tuple[list[_Group], set[int]]] = {}
+        self._joins: dict[_Key, tuple[list[Group], set[int]]] = {}
         # The last call's state, valid while no parts are joined (`_unions_at`):
         self._unions_at = -1
         self._asked: set[int] = set()  # the ids of its assumed literals
@@ -113,18 +111,21 @@ class Parts:
         ids: set[int],
         active: set[int],
         gates: dict[int, z3.BoolRef],
+        step: tuple[set[int], set[int]] | None = None,
     ) -> Result:
         """Satisfiable exactly when every part is, each with its assumptions and the
         question's conjuncts that touch it (a conjunct touching several parts joins
         them for this call). Parts already solved under the same assumptions keep
         their models; the answer's model is the union of the parts' models. `ids`:
-        the ids of `assumptions`, which the caller has found already."""
+        the ids of `assumptions`, which the caller has found already; `step`, when
+        known, the ids that came and went since the last call (see `answers.Swap`)."""
         p = self.world
         self._call += 1
         if self._unions_at != p.unions:
             self._start_over()
+            step = None
         changed = p.take_gained()
-        self._assume(assumptions, ids, {id(gates[g]) for g in active}, changed)
+        self._assume(assumptions, ids, {id(gates[g]) for g in active}, changed, step)
         groups, inside = self._joined(active)
         self._classify(inside, changed)
         version = p.version
@@ -207,16 +208,23 @@ class Parts:
         ids: set[int],
         gate_ids: set[int],
         changed: set[int],
+        step: tuple[set[int], set[int]] | None,
     ) -> None:
         """Each part's literals for this call, from the literals that came and went
         since the last (sets of ids: 10,000 literals a call, hundreds of calls); the
         parts whose literals changed join `changed`."""
-        # what changed, by lookups alone (no copy of either set: 10,000 literals a call,
-        # a few changed); the last call's set is then updated in place. It never holds a
+        # what changed: from what the caller says changed where it can (`step`), else
+        # by lookups alone (no copy of either set: 10,000 literals a call, a few
+        # changed); the last call's set is then updated in place. It never holds a
         # gate: a gate's literal is assumed exactly when its gate is active.
         before = self._asked
-        gone = before - ids
-        came = ids - before
+        if step is not None:
+            came_ids, gone_ids = step
+            gone = {i for i in gone_ids if i in before}
+            came = {i for i in came_ids if i not in before}
+        else:
+            gone = before - ids
+            came = ids - before
         if gate_ids:
             came -= gate_ids
         if not gone and not came:
@@ -315,44 +323,15 @@ class Parts:
         self._stale.discard(part)
         self.models.assign(part, model)
 
-    def _joined(self, active: set[int]) -> tuple[list[_Group], set[int]]:
-        """The parts the conjuncts of the gates `active` join, for their calls only: each
-        group's parts (in rank order), conjuncts and the conjuncts' ids, the groups in
-        the order of their first part; and every part in a group. Kept while neither the
-        parts nor the gates' formulas change."""
+    def _joined(self, active: set[int]) -> tuple[list[Group], set[int]]:
+        """The groups of parts that the conjuncts of the gates `active` join
+        (`Partition.groups`), kept while neither the parts nor the gates' formulas change."""
         key = (tuple(sorted(active)), self._gated_clock)
         known = self._joins.get(key)
         if known is not None:
             return known
-        p = self.world
-        join: dict[int, int] = {}
-
-        def top(x: int) -> int:
-            while (up := join.get(x)) is not None:
-                x = up
-            return x
-
-        conj: list[tuple[z3.BoolRef, list[int]]] = []
-        for g in sorted(active):
-            for c, touched in self.gated.get(g, ()):
-                # a conjunct without unknowns (`false`) is a part of its own
-                rs = sorted({p.find(r) for r in touched}, key=p.rank) or [GROUND]
-                conj.append((c, rs))
-                first = top(rs[0])
-                for r in rs[1:]:
-                    other = top(r)
-                    if other != first:
-                        join[other] = first
-        joined: dict[int, tuple[list[int], list[z3.BoolRef]]] = {}
-        for c, rs in conj:
-            joined.setdefault(top(rs[0]), ([], []))[1].append(c)
-            for r in rs:
-                joined[top(r)][0].append(r)
-        groups: list[_Group] = [
-            (sorted(set(roots), key=p.rank), cs, tuple(c.get_id() for c in cs))
-            for roots, cs in sorted(joined.values(), key=lambda g: min(p.rank(r) for r in g[0]))
-        ]
-        inside = {r for roots, _ in joined.values() for r in roots}
+        conj = [c for g in sorted(active) for c in self.gated.get(g, ())]
+        groups, inside = self.world.groups(conj)
         self._joins[key] = (groups, inside)
         return groups, inside
 

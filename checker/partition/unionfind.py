@@ -16,6 +16,8 @@ _APP = z3.Z3_APP_AST
 _NOT = z3.Z3_OP_NOT
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 GROUND = -1  # the part of the formulas without unknowns (such as `false`)
+# a group of parts joined by a question's conjuncts: its parts, conjuncts, conjuncts' ids
+Group = tuple[list[int], list[z3.BoolRef], tuple[int, ...]]
 
 
 class Partition:
@@ -180,6 +182,41 @@ class Partition:
     def rank(self, x: int) -> int:
         """A stable number for an element (see `_seen`)."""
         return self._seen[x]
+
+    def groups(self, conj: list[tuple[z3.BoolRef, set[int]]]) -> tuple[list[Group], set[int]]:
+        """The parts that a question's conjuncts (each with the parts it touches) join,
+        for its calls only: each group's parts (in rank order), conjuncts and the
+        conjuncts' ids, the groups in the order of their first part; and every part in
+        a group."""
+        join: dict[int, int] = {}
+
+        def top(x: int) -> int:
+            while (up := join.get(x)) is not None:
+                x = up
+            return x
+
+        ranked: list[tuple[z3.BoolRef, list[int]]] = []
+        for c, touched in conj:
+            # a conjunct without unknowns (`false`) is a part of its own
+            rs = sorted({self.find(r) for r in touched}, key=self.rank) or [GROUND]
+            ranked.append((c, rs))
+            first = top(rs[0])
+            for r in rs[1:]:
+                other = top(r)
+                if other != first:
+                    join[other] = first
+        joined: dict[int, tuple[list[int], list[z3.BoolRef]]] = {}
+        for c, rs in ranked:
+            joined.setdefault(top(rs[0]), ([], []))[1].append(c)
+            for r in rs:
+                joined[top(r)][0].append(r)
+        by_first = sorted(joined.values(), key=lambda g: min(self.rank(r) for r in g[0]))
+        groups: list[Group] = [
+            (sorted(set(roots), key=self.rank), cs, tuple(c.get_id() for c in cs))
+            for roots, cs in by_first
+        ]
+        inside = {r for roots, _ in joined.values() for r in roots}
+        return groups, inside
 
     def assert_into(self, solver: z3.Solver, roots: Iterable[int]) -> None:
         """Assert the formulas of these parts into `solver`."""

@@ -11,6 +11,7 @@ formulas and assumptions it must satisfy."""
 
 from __future__ import annotations
 
+import pytest
 import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -68,13 +69,17 @@ def _holds(model: z3.ModelRef, fs: list[z3.BoolRef]) -> bool:
     return all(z3.is_true(model.eval(f, model_completion=True)) for f in fs)
 
 
+@pytest.mark.parametrize("told", [False, True], ids=["found", "told"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(rules, max_size=8), st.lists(rules, min_size=3, max_size=3), steps)
 def test_parts_answer_as_one_solver(
+    told: bool,
     world_rules: list[tuple[str, int, int, int]],
     gate_rules: list[tuple[str, int, int, int]],
     plan: list[tuple[set[tuple[int, bool]], set[tuple[int, int]], set[int], object, bool, int]],
 ) -> None:
+    """`told`: each call is told which literals came and went since the last (as the
+    session tells it for a `Swap`), instead of finding them."""
     ctx = z3.Context()
     xs, bs = _world(ctx)
     parts = Parts(ctx, Deadline(None), None, lambda said: said)
@@ -94,6 +99,8 @@ def test_parts_answer_as_one_solver(
 
     open_gates()
     kept: list[tuple[z3.ModelRef, list[z3.BoolRef]]] = []
+    last: set[int] | None = None
+    held: list[list[z3.BoolRef]] = []  # every list asked stays alive: its ids stay its own
     for lits, values, active_raw, extra, keep, close in plan:
         if extra is not None:
             f = _rule(xs, bs, extra)  # type: ignore[arg-type]
@@ -103,7 +110,11 @@ def test_parts_answer_as_one_solver(
         assumed = [bs[i] if sign else z3.Not(bs[i]) for i, sign in sorted(lits)]
         assumed += [xs[i] == c for i, c in sorted(values)]
         asked = [*assumed, *(gates[g] for g in sorted(active))]
-        got = parts.check(asked, set(map(id, asked)), active, gates)
+        held.append(asked)
+        ids = set(map(id, asked))
+        step = (ids - last, last - ids) if told and last is not None else None
+        got = parts.check(asked, ids, active, gates, step)
+        last = ids
         one = z3.Solver(ctx=ctx)
         needed = [*every, *assumed, *(gated[g] for g in active)]
         one.add(*needed)

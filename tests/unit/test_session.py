@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import z3
 
+from checker.answers import Swap
 from checker.solver import Session
 
 
@@ -48,4 +49,29 @@ def test_a_question_that_does_not_assume_the_facts_is_refused() -> None:
         s.sat([b])
     s.pop()
     assert s.sat([b])
+    s.close()
+
+
+@pytest.mark.parametrize("partition", [False, True])
+def test_a_question_told_as_a_swap_is_answered_as_its_literals_say(partition: bool) -> None:
+    # The proofs ask "report i alone, every other absent" for one report after another
+    # and say which literals came and went (`Swap`); the session then updates the last
+    # question's ids instead of finding them. Rules: at most one of a, b, c, and `a`
+    # needs `d`. Each answer must be that of the literals the list holds, whether the
+    # swap's base is the list asked last (told) or not (found again).
+    ctx = z3.Context()
+    s = Session(ctx, partition=partition)
+    a, b, c, d = (z3.Bool(n, ctx) for n in "abcd")
+    s.add([z3.AtMost(a, b, c, 1), z3.Or(s.negation(a), d)])
+    na, nb, nc, nd = (s.negation(x) for x in (a, b, c, d))
+    first = [na, nb, nc, nd]
+    assert s.sat(first)
+    second = Swap([a, nb, nc, nd], first, [a], [na])  # a needs d, which is out: impossible
+    assert not s.sat(second)
+    third = Swap([na, b, nc, nd], second, [na, b], [a, nb])  # b alone: possible
+    assert s.sat(third)
+    stale = Swap([a, b, nc, d], second, [b, d], [nb, nd])  # `second` is not the last
+    assert not s.sat(stale)  # a and b both: at most one may hold
+    fourth = Swap([na, nb, c, d], stale, [na, nb, c], [a, b, nc])
+    assert s.sat(fourth)
     s.close()
