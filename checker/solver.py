@@ -168,6 +168,13 @@ class Session:
             self._log.append(("assert", term))
         return term
 
+    def keep_parts(self) -> None:
+        """Ask the world part by part, without weighing it (see `merge_unless_parts_pay`)."""
+        deferred, self._deferred = self._deferred, None
+        if self.parts is not None and deferred is not None:
+            for f in deferred:
+                self.parts.add(f)
+
     def merge_unless_parts_pay(self, likely: bool = True) -> None:
         """Go back to the one solver unless the world has many parts of some size, or
         many formulas in all: the search in one solver slows down when many sizeable

@@ -25,7 +25,13 @@ from checker.compile.world import World
 from checker.cores import minimal_core
 from checker.ir import Report, Scenario, StateReport
 from checker.judge.contexts import fresh
-from checker.judge.options import MAX_WITNESSES, PARTITION_FROM, Options, Undecided
+from checker.judge.options import (
+    MAX_WITNESSES,
+    PARTITION_FROM,
+    PARTS_ALWAYS_FROM,
+    Options,
+    Undecided,
+)
 from checker.results import Because
 from checker.solver import PARTS_THAT_PAY, Session
 
@@ -81,7 +87,10 @@ class Asker:
         self.compiled: list[Compiled] = compile_all(compiler, scenario.terms.provisions, tick)
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
-            self.session.merge_unless_parts_pay(self.states.parts_likely(PARTS_THAT_PAY))
+            if len(scenario.reports) >= PARTS_ALWAYS_FROM:
+                self.session.keep_parts()
+            else:
+                self.session.merge_unless_parts_pay(self.states.parts_likely(PARTS_THAT_PAY))
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}
