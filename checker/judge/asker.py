@@ -56,6 +56,8 @@ class Asker:
             defer=mode == "auto",
         )
         self.session.record = self.opts.dump_smt2 is not None
+        closed = scenario.world == "closed"
+        self.session.parts_by_size = closed
         tick = self.deadline.check
         self.world: World = build_world(
             scenario,
@@ -87,7 +89,7 @@ class Asker:
         self.compiled: list[Compiled] = compile_all(compiler, scenario.terms.provisions, tick)
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
-            if len(scenario.reports) >= PARTS_ALWAYS_FROM:
+            if closed and len(scenario.reports) >= PARTS_ALWAYS_FROM:
                 self.session.keep_parts()
             else:
                 self.session.merge_unless_parts_pay(self.states.parts_likely(PARTS_THAT_PAY))

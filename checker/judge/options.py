@@ -12,8 +12,8 @@ from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT
 
 MAX_READINGS = 8
 PARTITION_FROM = 1000  # reports; below it one solver call per question is quicker
-# reports from which a world is always asked part by part (with "auto"): measured, every
-# benchmark workload of 2,000 reports is quicker so; troop movements alone (`counters`),
+# reports from which a closed world is always asked part by part (with "auto"): measured,
+# every closed benchmark workload of 2,000 reports is quicker so; troop movements alone (`counters`),
 # whose world has few formulas and large questions, 1.4 s against 0.8 s at 2,000 and
 # 9.7 s against 2.4 s at 4,000, where the rules by formulas would keep one solver
 PARTS_ALWAYS_FROM = 2000
