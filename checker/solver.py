@@ -90,6 +90,7 @@ class Session:
         self._log: list[tuple[str, Any]] = []
         self.gates: dict[int, z3.BoolRef] = {}
         self._gate_id: dict[int, int] = {}
+        self._gate_names: set[str] = set()  # the names of the scope's gates
         self._off: dict[int, z3.BoolRef] = {}
         self._negations: dict[int, z3.BoolRef] = {}
         self._last: Sat | None = None
@@ -230,6 +231,7 @@ class Session:
             self._log.append(("pop", None))
         self.gates.clear()
         self._gate_id.clear()
+        self._gate_names.clear()
         self._off.clear()
         self._held.clear()
         if self.parts is not None:
@@ -264,9 +266,15 @@ class Session:
         """A literal that switches a question's formulas on (id > 0); it lives as long
         as the current scope."""
         assert self.depth, "a question's gate belongs in a scope"
-        lit = bool_var(name, self.ctx)
         self._next_gate += 1
         gid = self._next_gate
+        # a name asked twice in a scope gets the gate's number: one name is one constant,
+        # and a second gate of the same constant was switched off with the first one
+        # (the one solver assumes every other gate off) and carried its formula too
+        if name in self._gate_names:
+            name = f"{name}#{gid}"
+        self._gate_names.add(name)
+        lit = bool_var(name, self.ctx)
         self.gates[gid] = lit
         self._off[gid] = self.negation(lit)
         # keyed by the Python object: the same literal objects come back as assumptions,

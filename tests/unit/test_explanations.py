@@ -235,6 +235,27 @@ def test_a_possible_party_is_named_with_the_first_report_it_can_have_made() -> N
     assert [(x.party, x.report.report) for x in p.possibly_responsible] == [("AM", "second")]
 
 
+@pytest.mark.parametrize("partition", ["never", "always"])
+def test_every_possible_party_is_named_with_the_first_report_it_can_have_made(
+    partition: str,
+) -> None:
+    # §4.3 [v2]: both shellings may be either party's, so neither is responsible in every
+    # world and the first shelling makes each possible. The question for the second
+    # party about the same report once reused the first's gate name, and one solver
+    # (not the parts) then named AZ with the second shelling.
+    from checker.judge import Options
+
+    opts = CheckOptions(judge=Options(partition=partition))
+    outcome = check_file(CASES / "possible-parties-one-report.yaml", TermsCache(), opts)
+    assert not isinstance(outcome, FileError)
+    p = _provision(outcome, "ceasefire")
+    assert p.responsible == ()
+    assert [(x.party, x.report.report) for x in p.possibly_responsible] == [
+        ("AM", "first"),
+        ("AZ", "first"),
+    ]
+
+
 def test_a_possible_party_past_the_limit_of_solver_calls_is_still_named() -> None:
     # With one solver call per search, the first shelling (which AM cannot have fired) is
     # the only one tried; AM is still possibly responsible (one question over all its
