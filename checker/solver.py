@@ -43,14 +43,13 @@ DEFAULT_MEMORY_MB = 4096
 # parts hold at most 54 formulas, 25 % slower)
 PARTS_THAT_PAY = 16
 PART_SIZE = 100
-# ... or this many formulas in all, however small its parts: one solver answers each
+# In a closed world, parts of this many formulas already pay: one solver answers each
 # question over the whole world, part by part only the parts a question changed
-# (measured, `bench/workloads.py mixed`: 1,200 reports, 3,471 formulas, 1.5x quicker
-# part by part; 2,000 reports 1.8x; 1,100 reports, 3,127 formulas, and the same at
-# constant density, 3,116, about even; 1,000 reports, 2,831, one solver 1.2x quicker).
-# Not an open world (`parts_by_size`): `open` of 100 and 300 reports took 2.5x and 2.8x
-# as long part by part, and one of 1,000 has 49,480 formulas
-WORLD_THAT_PAYS = 3300
+# (measured, `bench/workloads.py mixed`, whose districts' parts hold 50 to 140
+# formulas from 1,100 reports on: 1,200 reports 1.5x quicker part by part, 1,500
+# 2.1x, 2,000 1.8x; 1,000 reports, with 6 such parts, one solver 1.2x quicker). Not
+# an open world: `open` of 100 and 300 reports took 2.5x and 2.8x as long part by part.
+CLOSED_PART_SIZE = 50
 
 # (well-sorted terms of the session's own context: these calls cannot fail)
 _solver_assert = raw(z3core.Z3_solver_assert)
@@ -117,9 +116,6 @@ class Session:
         # decides whether the parts are worth finding (the walk over every formula
         # costs a third of judging a world that then goes back to one solver)
         self._deferred: list[z3.BoolRef] | None = [] if partition and defer else None
-        # whether a world of WORLD_THAT_PAYS formulas is asked part by part whatever its
-        # parts (measured for closed worlds; an open world's parts are not, see there)
-        self.parts_by_size = True
         self._watchdog: int | None = None
         at = self.deadline.at
         if at is not None:
@@ -181,18 +177,18 @@ class Session:
             for f in deferred:
                 self.parts.add(f)
 
-    def merge_unless_parts_pay(self, likely: bool = True) -> None:
-        """Go back to the one solver unless the world has many parts of some size, or
-        many formulas in all: the search in one solver slows down when many sizeable
+    def merge_unless_parts_pay(self, likely: bool = True, part_size: int = PART_SIZE) -> None:
+        """Go back to the one solver unless the world has many parts of `part_size`
+        formulas or more: the search in one solver slows down when many sizeable
         independent parts meet, and each of its answers is about the whole world;
-        small worlds cost it little, and asking them apart costs calls. `likely`: the
-        caller's guess from the world's structure; when False and the world is not that
-        large, the deferred formulas go to the one solver without looking for parts."""
+        small parts cost it nothing, and asking them apart costs calls. `likely`: the
+        caller's guess from the world's structure; when False, the deferred formulas
+        go to the one solver without looking for parts."""
         if self.parts is None or self.depth:
             return
         deferred, self._deferred = self._deferred, None
         if deferred is not None:
-            if not likely and (len(deferred) < WORLD_THAT_PAYS or not self.parts_by_size):
+            if not likely:
                 self.parts = None
                 ref = self.ctx.ctx
                 for f in deferred:
@@ -200,10 +196,8 @@ class Session:
                 return
             for f in deferred:
                 self.parts.add(f)
-        sizes = [len(fs) for fs in self.parts.world.formulas.values()]
-        if sum(n >= PART_SIZE for n in sizes) >= PARTS_THAT_PAY:
-            return
-        if self.parts_by_size and sum(sizes) >= WORLD_THAT_PAYS:
+        sizeable = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
+        if sizeable >= PARTS_THAT_PAY:
             return
         world, self.parts = self.parts.world, None
         world.assert_into(self.solver, list(world.formulas))

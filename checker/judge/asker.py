@@ -20,20 +20,20 @@ from checker.compile.conditions import compile_all
 from checker.compile.openworld import Beyond, earliest_minute, plan_phantoms
 from checker.compile.provisions import Compiled, ProvisionCompiler
 from checker.compile.sym import Bool
-from checker.compile.timeline import Defined, Timelines
+from checker.compile.timeline import CLOSED_PART_CHANGES, PART_CHANGES, Defined, Timelines
 from checker.compile.world import World
 from checker.cores import minimal_core
 from checker.ir import Report, Scenario, StateReport
 from checker.judge.contexts import fresh
 from checker.judge.options import (
+    COUNTER_PARTS_FROM,
     MAX_WITNESSES,
     PARTITION_FROM,
-    PARTS_ALWAYS_FROM,
     Options,
     Undecided,
 )
 from checker.results import Because
-from checker.solver import PARTS_THAT_PAY, Session
+from checker.solver import CLOSED_PART_SIZE, PART_SIZE, PARTS_THAT_PAY, Session
 
 
 class Asker:
@@ -56,8 +56,6 @@ class Asker:
             defer=mode == "auto",
         )
         self.session.record = self.opts.dump_smt2 is not None
-        closed = scenario.world == "closed"
-        self.session.parts_by_size = closed
         tick = self.deadline.check
         self.world: World = build_world(
             scenario,
@@ -89,10 +87,7 @@ class Asker:
         self.compiled: list[Compiled] = compile_all(compiler, scenario.terms.provisions, tick)
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
-            if closed and len(scenario.reports) >= PARTS_ALWAYS_FROM:
-                self.session.keep_parts()
-            else:
-                self.session.merge_unless_parts_pay(self.states.parts_likely(PARTS_THAT_PAY))
+            self._choose_parts(scenario.world == "closed")
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}
@@ -107,6 +102,20 @@ class Asker:
         self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
         self._witnesses: list[z3.ModelRef] = []
         self._coherent = False
+
+    def _choose_parts(self, closed: bool) -> None:
+        """One solver or part by part (a world of PARTITION_FROM reports or more): in a
+        closed world smaller parts already pay, and so does one counter of many changes
+        (measured: see the constants); an open world's questions are slower part by
+        part, so it keeps the first rule."""
+        if closed and self.states.busiest_counter() >= COUNTER_PARTS_FROM:
+            self.session.keep_parts()
+            return
+        changes, size = (
+            (CLOSED_PART_CHANGES, CLOSED_PART_SIZE) if closed else (PART_CHANGES, PART_SIZE)
+        )
+        likely = self.states.parts_likely(PARTS_THAT_PAY, changes)
+        self.session.merge_unless_parts_pay(likely, size)
 
     def _observations(self) -> None:
         """A state observation holds at some minute of its date (up to as_of)."""

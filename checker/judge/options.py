@@ -12,11 +12,14 @@ from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT
 
 MAX_READINGS = 8
 PARTITION_FROM = 1000  # reports; below it one solver call per question is quicker
-# reports from which a closed world is always asked part by part (with "auto"): measured,
-# every closed benchmark workload of 2,000 reports is quicker so; troop movements alone (`counters`),
-# whose world has few formulas and large questions, 1.4 s against 0.8 s at 2,000 and
-# 9.7 s against 2.4 s at 4,000, where the rules by formulas would keep one solver
-PARTS_ALWAYS_FROM = 2000
+# changes of one counter from which a closed world is always asked part by part (with
+# "auto"): troop movements alone have few formulas (the counter's work is in the
+# questions, the cap over every movement) and one solver carries every question's
+# formulas in every call. Measured, `bench/workloads.py counters` (warm, in-process):
+# 1,500 movements 0.37 s in one solver against 0.54 s part by part, 1,600 0.86 s
+# against 0.80 s, 1,750 1.12 s against 0.76 s, 2,000 1.26 s against 1.03 s, 4,000
+# 9.7 s against 2.4 s (whole process 1,042 against 208 MiB)
+COUNTER_PARTS_FROM = 1600
 MAX_WITNESSES = 4  # models of real worlds kept to answer questions without the solver
 MAX_CONFLICTS = 8
 
@@ -40,8 +43,8 @@ class Options:
     # is broken, tried before the full question (tests run with 0: always)
     hints_from: int = HINT_FROM
     # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
-    # parts or enough formulas (checker/solver.py), or from PARTS_ALWAYS_FROM reports,
-    # each question is answered part by part (independent unknowns in separate
+    # parts (checker/solver.py) or a counter of COUNTER_PARTS_FROM changes, each
+    # question is answered part by part (independent unknowns in separate
     # solver calls); "always" and "never" force it. The answers never depend on it.
     partition: str = "auto"
     # the reports' timeline, which only the HTML report draws (`check` asks for it with
