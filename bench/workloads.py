@@ -380,16 +380,20 @@ def _mix(g: Gen, n: int, *, shelling: bool) -> tuple[list, dict]:
     return troops, lines
 
 
-def mixed(n: int, seed: int = 0) -> str:
-    g = Gen(random.Random(seed))
+def _mixed(n: int, name: str, title: str, g: Gen, as_of: str = AS_OF) -> str:
     _mix(g, n, shelling=True)
     g.rng.shuffle(g.reports)
     return scenario_text(
-        f"bench-mixed-{n}",
+        f"bench-{name}-{n}",
         g.reports,
-        title=f"{n} reports, mixed",
+        title=title,
         expect="{verdict: violation, provisions: {ceasefire: violated}}",
+        as_of=as_of,
     )
+
+
+def mixed(n: int, seed: int = 0) -> str:
+    return _mixed(n, "mixed", f"{n} reports, mixed", Gen(random.Random(seed)))
 
 
 def steady(n: int, seed: int = 0) -> str:
@@ -397,15 +401,8 @@ def steady(n: int, seed: int = 0) -> str:
     reports (as years of coded events do), so a window overlaps as many others at any
     size; `as_of` 45 days after the last."""
     g = Gen(random.Random(seed), last=FIRST_DAY + max(60, (LAST_DAY - FIRST_DAY) * n // 1000))
-    _mix(g, n, shelling=True)
-    g.rng.shuffle(g.reports)
-    return scenario_text(
-        f"bench-steady-{n}",
-        g.reports,
-        title=f"{n} reports, mixed, 1,000 a 1,060 days",
-        expect="{verdict: violation, provisions: {ceasefire: violated}}",
-        as_of=str(BASE + timedelta(days=g.last + 45)),
-    )
+    as_of = str(BASE + timedelta(days=g.last + 45))
+    return _mixed(n, "steady", f"{n} reports, mixed, 1,000 a 1,060 days", g, as_of)
 
 
 def open_world(n: int, seed: int = 0) -> str:

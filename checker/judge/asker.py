@@ -255,7 +255,7 @@ class Asker:
         candidates: Sequence[z3.BoolRef],
         absent_false: bool = False,
     ) -> tuple[list[z3.BoolRef], bool]:
-        """A minimal subset of `candidates` that is impossible with `fixed` (see Session)."""
+        """A minimal subset of `candidates` that is impossible with `fixed` (`cores.minimal_core`)."""
         return minimal_core(
             self.session,
             self.over(fixed),
