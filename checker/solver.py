@@ -186,16 +186,13 @@ class Session:
         go to the one solver without looking for parts."""
         if self.parts is None or self.depth:
             return
-        deferred, self._deferred = self._deferred, None
-        if deferred is not None:
-            if not likely:
-                self.parts = None
-                ref = self.ctx.ctx
-                for f in deferred:
-                    _solver_assert(ref, self.solver.solver, f.ast)
-                return
+        if self._deferred is not None and not likely:
+            deferred, self._deferred, self.parts = self._deferred, None, None
+            ref = self.ctx.ctx
             for f in deferred:
-                self.parts.add(f)
+                _solver_assert(ref, self.solver.solver, f.ast)
+            return
+        self.keep_parts()
         sizeable = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
         if sizeable >= PARTS_THAT_PAY:
             return
