@@ -83,6 +83,7 @@ class Timeline:
         self._wide: list[Change] = []
         self._width = 0
         self._prefix: list[Query] = []
+        self._chained = False  # categorical, chained by the ends of the windows (`build`)
         self._clusters: list[list[Change]] = []
         self._cluster_his: list[int] = []
         self._cluster_prefix: list[Query] = []
@@ -118,6 +119,15 @@ class Timeline:
         start.gates.add(0)
         self._prefix = [start]
         if self.counter:
+            return
+        if self._wide or any(c.slot.phantom for c in self.changes):
+            # Unreported events (and undated reports) may lie at any minute: in clusters
+            # of overlapping windows they join every change of the key into one, and
+            # each query then looks at every change before it (an open world of 300
+            # reports: 4 MB of formulas). Chained by the ends of their windows, as a
+            # counter's sum is, each query looks at the changes that overlap it alone:
+            # the latest of a set of changes is the same in any order.
+            self._chained = True
             return
         # categorical: cut points are the ends of clusters of overlapping windows and
         # the *barriers*, changes at an exact minute that surely apply once reported
@@ -169,6 +179,17 @@ class Timeline:
             self._prefix.append(q)
         return self._prefix[i]
 
+    def _latest(self, i: int) -> Query:
+        """A categorical state's value after the first `i` changes by the end of their
+        windows: that of the latest of them that happened (asserted for every world)."""
+        while len(self._prefix) <= i:
+            k = len(self._prefix) - 1
+            c = self._by_hi[k]
+            q = self._query(Time.const(c.slot.t.hi), self._prefix[k], [c])
+            self.owner.define(0, None, [q])
+            self._prefix.append(q)
+        return self._prefix[i]
+
     def _step(self, before: Query, c: Change) -> Query:
         """The prefix after one more change (a running sum)."""
         self.owner.tick()
@@ -197,12 +218,12 @@ class Timeline:
 
     def _explicit_at(self, t: Time, exclude: Slot | None) -> Query:
         """The value at `t` from the events of the world's slots alone."""
-        if self.counter:
+        if self.counter or self._chained:
             i = bisect.bisect_right(self._his, t.lo)
             # the first i changes end by t.lo; the rest may fall before or after t
             assert exclude is None or all(c.slot is not exclude for c in self._by_hi[:i])
             members = [c for c in self.overlapping(t.lo, t.hi) if c.slot is not exclude]
-            return self._query(t, self.prefix(i), members)
+            return self._query(t, self.prefix(i) if self.counter else self._latest(i), members)
         j = bisect.bisect_right(self._cluster_his, t.lo)  # clusters [0, j) end by t.lo
         cut = self._cluster_his[j - 1] if j else None
         b = bisect.bisect_right(self._barrier_times, t.lo) - 1
