@@ -13,7 +13,8 @@ never an exception the caller does not expect.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import z3
@@ -101,6 +102,8 @@ class Session:
         self._next_gate = 0
         self.depth = 0
         self._kept: list[object] = []  # rules of every world asserted inside the scope
+        # what is asserted while `facts` hold (asserted again once they go)
+        self._aside: list[z3.BoolRef] | None = None
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[ModelEval, set[int]], int] | None = None
@@ -166,6 +169,8 @@ class Session:
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
             _solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
+            if self._aside is not None:
+                self._aside.append(term)
         if self.record:
             self._log.append(("assert", term))
         return term
@@ -244,6 +249,37 @@ class Session:
             return
         for lit in lits:
             self._assert(lit)
+
+    @contextmanager
+    def facts(self, lits: Sequence[z3.BoolRef]) -> Iterator[None]:
+        """The questions asked inside hold `lits` as facts, which go after it. As facts
+        rather than assumptions, Z3 sets aside what they switch off before it searches
+        (an open world of 300 reports with its per-point unreported events off: 0.19 s
+        for the first question against 0.35 s with them assumed off). What else is
+        asserted inside (rules an answer needed, a question's formulas) is asserted
+        again after. A model must be taken inside: the answer's goes with the facts.
+        Inside another `facts`, or in a world asked part by part, nothing is held."""
+        if self.parts is not None or not lits or self._aside is not None:
+            yield
+            return
+        self.solver.push()
+        if self.record:
+            self._log.append(("push", None))
+        for lit in lits:
+            _solver_assert(self.ctx.ctx, self.solver.solver, lit.ast)
+            if self.record:
+                self._log.append(("assert", lit))
+        self._aside = []
+        try:
+            yield
+        finally:
+            aside, self._aside = self._aside, None
+            self._last = None
+            self.solver.pop()
+            if self.record:
+                self._log.append(("pop", None))
+            for term in aside:
+                self._assert(term)
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""

@@ -158,6 +158,7 @@ def _phantom(w: World, p: PhantomPlan, order: int, earliest: int) -> Slot:
         types,
         phantom=True,
         group=p.group,
+        per_point=p.per_point,
     )
     for c in w.scenario.complete:
         lo = Time.const(c.lo) if c.lo is not None else None

@@ -139,7 +139,9 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
     plans: list[PhantomPlan] = []
     seen: set[EventClass] = set()
 
-    def demand(group: str, cls: EventClass, count: int = 1, prefer_quiet: bool = True) -> None:
+    def demand(
+        group: str, cls: EventClass, count: int = 1, prefer_quiet: bool = True, per_point: int = 0
+    ) -> None:
         kinds = cls.kinds if cls.kinds is not None else index.all("kind")
         if prefer_quiet and kinds & quiet_kinds:
             # an event that changes no state breaches or fulfils just as well, and
@@ -149,9 +151,16 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         if plain in seen or not kinds:
             return
         seen.add(plain)
-        for _ in range(count):
+        for i in range(count + per_point):
             plans.append(
-                PhantomPlan(f"unreported{len(plans)}", group, kinds, cls.actors, cls.places)
+                PhantomPlan(
+                    f"unreported{len(plans)}",
+                    group,
+                    kinds,
+                    cls.actors,
+                    cls.places,
+                    per_point=i >= count,
+                )
             )
 
     anchors: list[MatchIR] = []
@@ -171,16 +180,22 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
     for pid, period in sorted(terms.periods.items()):
         if period.notice is not None:
             demand(f"notice:{pid}", class_of(index, period.notice.match))
-    # state changes: one per point a provision or an observation looks at, plus one
-    looked: dict[tuple[str, tuple[str, ...]], int] = {}
+    # state changes: one, one more per provision that looks at the state (two for an
+    # achieve), and one per point a report looks at
+    anywhere: dict[tuple[str, tuple[str, ...]], int] = {}
+    points: dict[tuple[str, tuple[str, ...]], int] = {}
+
+    def looks(k: tuple[str, tuple[str, ...]]) -> None:
+        anywhere.setdefault(k, 1)
+        points[k] = points.get(k, 0) + 1
+
     for p in terms.provisions:
         if p.cond is not None:
             k = (p.cond.state, p.cond.key)
-            looked[k] = looked.get(k, 1) + (2 if p.form == "achieve" else 1)
+            anywhere[k] = anywhere.get(k, 1) + (2 if p.form == "achieve" else 1)
     for r in scenario.reports:
         if isinstance(r, StateReport):
-            k = (r.cond.state, r.cond.key)
-            looked[k] = looked.get(k, 1) + 1
+            looks((r.cond.state, r.cond.key))
         elif isinstance(r, EventReport):
             # a reported change with a `was` precondition may need the value set
             # right before it by an unreported change
@@ -193,12 +208,12 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
                         if owner in (
                             terms.places.ids if sdef.of == ("place",) else terms.actors.ids
                         ):
-                            k = (sdef.name, (owner,))
-                            looked[k] = looked.get(k, 1) + 1
-    for (state, key), count in sorted(looked.items()):
+                            looks((sdef.name, (owner,)))
+    for (state, key), count in sorted(anywhere.items()):
         sdef = terms.states[state]
         cls = _setter_class(index, terms, sdef, key)
-        demand(f"state:{state}:{'/'.join(key)}", cls, count, prefer_quiet=False)
+        group = f"state:{state}:{'/'.join(key)}"
+        demand(group, cls, count, prefer_quiet=False, per_point=points.get((state, key), 0))
     return plans
 
 

@@ -53,6 +53,7 @@ class Slot:
     reports: tuple[EventReport, ...] = ()
     phantom: bool = False
     group: str = ""
+    per_point: bool = False  # (a phantom: see PhantomPlan)
 
     @property
     def exact(self) -> bool:
@@ -69,6 +70,9 @@ class PhantomPlan:
     kinds: frozenset[int]
     actors: frozenset[int] | None
     places: frozenset[int] | None
+    # one of the state changes planned per point a report looks at: questions are asked
+    # without these first (`Asker.fewer`)
+    per_point: bool = False
 
 
 @record

@@ -9,7 +9,7 @@ as assumptions — never by re-implementing the semantics. Everything else in th
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import z3
 
@@ -88,6 +88,10 @@ class Asker:
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
             self._choose_parts(scenario.world == "closed")
+        # (once the parts are chosen: a world asked part by part holds no facts)
+        self._per_point_off = [
+            self.session.negation(s.exists) for s in self.world.slots if s.per_point
+        ]
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}
@@ -234,20 +238,40 @@ class Asker:
         """Any unreported events at all: what is impossible here is impossible."""
         return [*assumptions, self.wild] if self.wild is not None else list(assumptions)
 
+    def fewer(self) -> AbstractContextManager[None]:
+        """Questions asked inside leave out the unreported changes planned per point a
+        report looks at (an open world's; they grow with the reports). A world without
+        them is a world of the scenario, so a question possible inside is possible; and
+        the over-approximation (`over`) stands for every set of unreported events
+        without any planned one, so a question impossible inside is impossible."""
+        return self.session.facts(self._per_point_off)
+
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Is there a compatible world where the assumptions hold? A give-up raises GaveUp;
-        an open-world question the two encodings cannot settle raises Undecided."""
+        an open-world question the two encodings cannot settle raises Undecided.
+
+        An open world's question is asked without the per-point unreported changes
+        first (`fewer`), where most are settled, and only then with them."""
         if self.wild is None:
             if self.session.sat(assumptions):
                 self._witness(assumptions)
                 return True
             return False
-        if self.session.sat(self.real(assumptions)):
+        with self.fewer():
+            if self.session.sat(self.real(assumptions)):
+                self._witness(assumptions)  # (its model taken while the facts hold)
+                return True
+            if not self.session.sat(self.over(assumptions)):
+                return False
+        if self._per_point_off and self.session.sat(self.real(assumptions)):
             self._witness(assumptions)
             return True
-        if not self.session.sat(self.over(assumptions)):
-            return False
         raise Undecided()
+
+    def impossible(self, assumptions: Sequence[z3.BoolRef]) -> bool:
+        """No world of the over-approximation (`over`) satisfies the assumptions."""
+        with self.fewer():
+            return not self.session.sat(assumptions)
 
     def minimal(
         self,
@@ -256,13 +280,14 @@ class Asker:
         absent_false: bool = False,
     ) -> tuple[list[z3.BoolRef], bool]:
         """A minimal subset of `candidates` that is impossible with `fixed` (`cores.minimal_core`)."""
-        return minimal_core(
-            self.session,
-            self.over(fixed),
-            candidates,
-            absent_false=absent_false,
-            budget=self.opts.core_budget,
-        )
+        with self.fewer():
+            return minimal_core(
+                self.session,
+                self.over(fixed),
+                candidates,
+                absent_false=absent_false,
+                budget=self.opts.core_budget,
+            )
 
     # ---- from literals back to reports ----------------------------------
 

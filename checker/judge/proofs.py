@@ -136,11 +136,12 @@ def _single(
         last = (asked, i)
         return not asker.session.sat(asked)
 
-    if forced(None):
-        return []
-    for k in suspects[: asker.opts.core_budget]:
-        if forced(order[k]):
-            return [lits[order[k]]]
+    with asker.fewer():  # (questions of `over` alone)
+        if forced(None):
+            return []
+        for k in suspects[: asker.opts.core_budget]:
+            if forced(order[k]):
+                return [lits[order[k]]]
     return None
 
 
