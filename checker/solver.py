@@ -104,6 +104,7 @@ class Session:
         self._kept: list[object] = []  # rules of every world asserted inside the scope
         # what is asserted while `facts` hold (asserted again once they go)
         self._aside: list[z3.BoolRef] | None = None
+        self._facts: list[z3.BoolRef] = []
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[ModelEval, set[int]], int] | None = None
@@ -258,10 +259,14 @@ class Session:
         for the first question against 0.35 s with them assumed off). What else is
         asserted inside (rules an answer needed, a question's formulas) is asserted
         again after. A model must be taken inside: the answer's goes with the facts.
-        Inside another `facts`, or in a world asked part by part, nothing is held."""
-        if self.parts is not None or not lits or self._aside is not None:
+        The same facts again inside are already held. (A world asked part by part asks
+        its parts' own solvers: it holds none.)"""
+        if not lits or self._aside is not None:
+            assert not lits or list(lits) == self._facts, "other facts inside facts"
             yield
             return
+        assert self.parts is None, "facts of a world asked part by part"
+        self._facts = list(lits)
         self.solver.push()
         if self.record:
             self._log.append(("push", None))
@@ -273,7 +278,7 @@ class Session:
         try:
             yield
         finally:
-            aside, self._aside = self._aside, None
+            aside, self._aside, self._facts = self._aside, None, []
             self._last = None
             self.solver.pop()
             if self.record:

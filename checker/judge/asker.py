@@ -88,10 +88,13 @@ class Asker:
         self.compiled_by_id = {c.provision.id: c for c in self.compiled}
         if mode == "auto":
             self._choose_parts(scenario.world == "closed")
-        # (once the parts are chosen: a world asked part by part holds no facts)
-        self._per_point_off = [
-            self.session.negation(s.exists) for s in self.world.slots if s.per_point
-        ]
+        # (once the parts are chosen: a world asked part by part holds no facts, and
+        # asks each part with all of its own)
+        self._per_point_off = (
+            [self.session.negation(s.exists) for s in self.world.slots if s.per_point]
+            if self.session.parts is None
+            else []
+        )
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}

@@ -75,3 +75,63 @@ def test_a_question_told_as_a_swap_is_answered_as_its_literals_say(partition: bo
     fourth = Swap([na, nb, c, d], stale, [na, nb, c], [a, b, nc])
     assert s.sat(fourth)
     s.close()
+
+
+def test_facts_hold_for_a_block_and_what_is_asserted_inside_stays() -> None:
+    # `facts` holds literals for a block of questions (an open world asked without its
+    # per-point unreported changes): inside, `a` (which needs `b`) is impossible with
+    # `b` false; after, it is possible again. A rule asserted inside (`a` needs `c`)
+    # outlives the block, and a model taken inside stays readable.
+    ctx = z3.Context()
+    s = Session(ctx)
+    a, b, c = z3.Bool("a", ctx), z3.Bool("b", ctx), z3.Bool("c", ctx)
+    s.add([z3.Or(s.negation(a), b)])
+    with s.facts([s.negation(b)]):
+        assert not s.sat([a])
+        with s.facts([s.negation(b)]):  # the same facts again: already held
+            assert not s.sat([a])
+        s.add_one(z3.Or(s.negation(a), c))
+        assert s.sat([s.negation(a)])
+        model = s.last_model()
+    assert z3.is_false(model.eval(b, model_completion=True))
+    assert s.sat([a])
+    assert not s.sat([a, s.negation(c)])
+    s.close()
+
+
+def test_other_facts_inside_facts_and_facts_of_parts_are_refused() -> None:
+    # Nested facts that differ would go with the inner block's end in Z3 but not in the
+    # session's books; a world asked part by part has no one solver to hold them in.
+    ctx = z3.Context()
+    s = Session(ctx)
+    a, b = z3.Bool("a", ctx), z3.Bool("b", ctx)
+    with s.facts([a]), pytest.raises(AssertionError, match="other facts"):
+        with s.facts([b]):
+            pass
+    s.close()
+    parted = Session(z3.Context(), partition=True)
+    with pytest.raises(AssertionError, match="part by part"):
+        with parted.facts([z3.Bool("a", parted.ctx)]):
+            pass
+    with parted.facts([]):  # none to hold: nothing to refuse
+        pass
+    parted.close()
+
+
+def test_facts_are_replayed_in_their_own_scope() -> None:
+    # --dump-smt2 replays the session: the facts sit in a scope of their own inside the
+    # question's, and what was asserted inside is asserted again after it.
+    ctx = z3.Context()
+    s = Session(ctx)
+    s.record = True
+    a, b = z3.Bool("a", ctx), z3.Bool("b", ctx)
+    s.push()
+    with s.facts([s.negation(b)]):
+        s.add_one(z3.Or(s.negation(a), b))
+        assert not s.sat([a])
+    s.pop()
+    script = s.to_smt2()
+    body = script[script.index("(push 1)") :]
+    assert body.count("(push 1)") == 2 and body.count("(pop 1)") == 2
+    assert body.count("(assert (or (not a) b))") == 3  # inside, after the facts, after the scope
+    s.close()
