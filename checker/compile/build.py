@@ -135,11 +135,14 @@ def _report_slot(w: World, group: list[EventReport], order: int) -> Slot:
 
 
 def _phantom(w: World, p: PhantomPlan, order: int, earliest: int) -> Slot:
-    """An unreported event of the planned kinds, actors and places, at any minute up to
-    as_of (before in_force too), or none at all."""
+    """An unreported event of the planned kinds, actors and places, at any minute of its
+    planned minutes up to as_of (by default from the earliest that matters, before
+    in_force too), or none at all."""
     terms = w.scenario.terms
     exists = sym.bool_var(f"exists:{p.name}", w.ctx)
-    t = w.time_var(f"time:{p.name}", earliest, w.as_of)
+    first = earliest if p.lo is None else max(earliest, p.lo)
+    last = w.as_of if p.hi is None else min(w.as_of, p.hi)
+    t = w.time_var(f"time:{p.name}", first, last)
     types: dict[str, FieldType] = {}
     for code in sorted(p.kinds):
         for fname, ft in terms.kind_defs[w.index.name("kind", code)].fields.items():
@@ -174,7 +177,7 @@ def _phantom_symmetry(w: World) -> None:
     # one arrangement.
     ph = [s for s in w.slots if s.phantom]
     for a, b in zip(ph, ph[1:], strict=False):
-        if a.group != b.group:
+        if a.group != b.group or (a.t.lo, a.t.hi) != (b.t.lo, b.t.hi):
             continue
         w.add(sym.Implies(b.exists, a.exists))
         w.add(sym.Implies(b.exists, sym.t_le(a.t, b.t)))

@@ -25,6 +25,8 @@ with that reason — never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import z3
 
 from checker.compile import sym
@@ -140,7 +142,11 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
     seen: set[EventClass] = set()
 
     def demand(
-        group: str, cls: EventClass, count: int = 1, prefer_quiet: bool = True, per_point: int = 0
+        group: str,
+        cls: EventClass,
+        count: int = 1,
+        prefer_quiet: bool = True,
+        per_point: Sequence[tuple[int | None, int]] = (),
     ) -> None:
         kinds = cls.kinds if cls.kinds is not None else index.all("kind")
         if prefer_quiet and kinds & quiet_kinds:
@@ -151,16 +157,11 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         if plain in seen or not kinds:
             return
         seen.add(plain)
-        for i in range(count + per_point):
+        windows: list[tuple[int | None, int | None]] = [(None, None)] * count
+        for i, (lo, hi) in enumerate([*windows, *per_point]):
+            name = f"unreported{len(plans)}"
             plans.append(
-                PhantomPlan(
-                    f"unreported{len(plans)}",
-                    group,
-                    kinds,
-                    cls.actors,
-                    cls.places,
-                    per_point=i >= count,
-                )
+                PhantomPlan(name, group, kinds, cls.actors, cls.places, i >= count, lo, hi)
             )
 
     anchors: list[MatchIR] = []
@@ -181,13 +182,15 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         if period.notice is not None:
             demand(f"notice:{pid}", class_of(index, period.notice.match))
     # state changes: one, one more per provision that looks at the state (two for an
-    # achieve), and one per point a report looks at
+    # achieve), each at any minute; and one per point a report looks at, between the
+    # point before it (the earliest minute it may be at) and it: what sets the value
+    # there, without joining every question about the state at other times
     anywhere: dict[tuple[str, tuple[str, ...]], int] = {}
-    points: dict[tuple[str, tuple[str, ...]], int] = {}
+    points: dict[tuple[str, tuple[str, ...]], list[tuple[int, int]]] = {}
 
-    def looks(k: tuple[str, tuple[str, ...]]) -> None:
+    def looks(k: tuple[str, tuple[str, ...]], r: StateReport | EventReport) -> None:
         anywhere.setdefault(k, 1)
-        points[k] = points.get(k, 0) + 1
+        points.setdefault(k, []).append((r.lo, r.hi))
 
     for p in terms.provisions:
         if p.cond is not None:
@@ -195,7 +198,7 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
             anywhere[k] = anywhere.get(k, 1) + (2 if p.form == "achieve" else 1)
     for r in scenario.reports:
         if isinstance(r, StateReport):
-            looks((r.cond.state, r.cond.key))
+            looks((r.cond.state, r.cond.key), r)
         elif isinstance(r, EventReport):
             # a reported change with a `was` precondition may need the value set
             # right before it by an unreported change
@@ -208,13 +211,26 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
                         if owner in (
                             terms.places.ids if sdef.of == ("place",) else terms.actors.ids
                         ):
-                            looks((sdef.name, (owner,)))
+                            looks((sdef.name, (owner,)), r)
     for (state, key), count in sorted(anywhere.items()):
         sdef = terms.states[state]
         cls = _setter_class(index, terms, sdef, key)
         group = f"state:{state}:{'/'.join(key)}"
-        demand(group, cls, count, prefer_quiet=False, per_point=points.get((state, key), 0))
+        demand(group, cls, count, False, _between(points.get((state, key), []), scenario.as_of))
     return plans
+
+
+def _between(points: list[tuple[int, int]], as_of: int) -> list[tuple[int | None, int]]:
+    """For each point (its earliest and latest minute), the minutes from the point before
+    it (None: the first) to it; none for a point past as_of."""
+    out: list[tuple[int | None, int]] = []
+    before: int | None = None
+    for lo, hi in sorted(points):
+        if lo > as_of:
+            break
+        out.append((before, hi))
+        before = lo
+    return out
 
 
 def _setter_class(index: Index, terms: Terms, sdef: StateDef, key: tuple[str, ...]) -> EventClass:

@@ -73,6 +73,9 @@ class PhantomPlan:
     # one of the state changes planned per point a report looks at: questions are asked
     # without these first (`Asker.fewer`)
     per_point: bool = False
+    # the minutes it may lie at (None: from the earliest that matters / to as_of)
+    lo: int | None = None
+    hi: int | None = None
 
 
 @record
