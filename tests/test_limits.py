@@ -67,3 +67,35 @@ def test_a_hard_scenario_does_not_hold_back_a_library(tmp_path: Path) -> None:
     assert all(verdicts[f"easy-{i}"] == "violation" for i in range(4))
     assert code == 4  # the easy ones pass (their expectations hold), the hard one gave up
     assert took <= 3 + 1 + 4.0  # the hard one's limit and grace, start-up, the easy ones
+
+
+def test_a_deadline_that_interrupts_reading_a_model_is_the_time_limit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The watchdog interrupts the context at the deadline, whatever Z3 call is under way;
+    # reading a model (the lazily asserted rules check each candidate world) then fails.
+    # That is the time limit, not an internal error (as it was: an assertion, seen once
+    # in test_cli's `--timeout 0.05` run on a loaded machine).
+    import checker.compile.concrete as concrete
+    from checker.answers import Deadline
+    from checker.diagnostics import Diagnostics
+    from checker.judge import Options, judge
+    from checker.load import load_scenario
+    from checker.resolve import Overrides, TermsCache, resolve_scenario
+
+    # a case whose candidate worlds are read: rules asserted only where a world breaks them
+    diags = Diagnostics()
+    loaded = load_scenario(ROOT / "tests/cases/engine/same-as-numbers-disagree.yaml", diags)
+    scenario = resolve_scenario(loaded, diags, TermsCache(), Overrides())  # type: ignore[arg-type]
+    assert scenario is not None
+    deadline = Deadline(30.0)
+    calls = []
+
+    def interrupted(*args: object) -> int:
+        calls.append(args)
+        deadline.at = time.monotonic() - 1  # the deadline has passed meanwhile
+        return 0  # as Z3_model_eval answers in an interrupted context
+
+    monkeypatch.setattr(concrete, "_model_eval", interrupted)
+    result = judge(scenario, Options(), deadline)
+    assert calls, "no model was read: the test would prove nothing"
+    assert result.verdict == "unknown"
+    assert result.reason is not None and result.reason.startswith("time limit reached")

@@ -53,8 +53,10 @@ class ModelEval:
         return cls(model.ctx, lambda e: model.model)  # (which keeps `model` alive)
 
     def _raw(self, e: z3.ExprRef) -> object:
-        ok = _model_eval(self.ctx.ctx, self._model_of(e), e.ast, True, self._out)
-        assert ok, "model evaluation failed"
+        if not _model_eval(self.ctx.ctx, self._model_of(e), e.ast, True, self._out):
+            # only when the context was interrupted (the deadline's watchdog): raised as
+            # Z3 raises, so the judge gives `unknown` with the time limit as its reason
+            raise z3.Z3Exception("model evaluation interrupted")
         return self._out[0]
 
     def bool(self, x: object) -> bool:

@@ -173,8 +173,9 @@ class PartModels:
         would in a model merged from the start."""
         c = self._c
         value = (z3.Ast * 1)()
-        ok = _model_eval(c, self._empty_model(), mk_app(c, decl, 0, None), True, value)
-        assert ok, "model completion failed"
+        if not _model_eval(c, self._empty_model(), mk_app(c, decl, 0, None), True, value):
+            # interrupted at the deadline (see ModelEval._raw): the time limit, as Z3 raises
+            raise z3.Z3Exception("model completion interrupted")
         return value[0]
 
     def _empty_model(self) -> object:
