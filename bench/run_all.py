@@ -37,7 +37,7 @@ FULL = [
     ["bench_engine.py", "handovers", "50", "100", "200", "500", "1000"],
     ["bench_engine.py", "chain", "40", "60", "80"],
     ["bench_engine.py", "mixed", "100", "1000", "10000"],
-    ["bench_open.py", "--sizes", "10", "30", "100", "--runs", "5"],
+    ["bench_open.py", "--sizes", "10", "30", "100", "300", "1000", "--runs", "3"],
     ["bench_library.py", "1000", "30", "2"],
     ["bench_single.py", "--runs", "5"],
 ]
