@@ -6,9 +6,11 @@ Two encodings of the unreported events share one solver session:
 * *Explicit* unreported events: a few event slots planned from what the terms
   and the scenario can ask of them (one that could breach each forbid/each
   provision, fulfil each require, start each anchored window, give each notice,
-  and change each state a provision or an observation looks at, one per point
-  looked at). Every world they describe is a real world, so an answer found
-  with them alone (`wild` off) is an answer of the scenario.
+  and change each state a provision or a report looks at: one or a few at any
+  minute, and one per point a report looks at, between the point before it
+  and it). Every world they describe is a real world, so an answer found with
+  them alone (`wild` off) is an answer of the scenario, whichever of them
+  are left out (`Asker.fewer` leaves out the per-point ones).
 * *Beyond* them, with `wild` on: every effect that any further set of
   unreported events could have, each free on its own — some event breaches a
   forbid, fulfils a require, comes first for an anchor, gives a notice; the
@@ -16,7 +18,7 @@ Two encodings of the unreported events share one solver session:
   change; a counter holds any further sum. Only what `complete` classes and
   absence reports exclude is excluded. Every world with any number of
   unreported events is one of these, so what is impossible with `wild` on is
-  impossible in the scenario.
+  impossible in the scenario — with or without the explicit ones.
 
 A question possible with `wild` off is possible; impossible with `wild` on is
 impossible; otherwise it is undecided, and the verdict it affects is `unknown`
@@ -216,7 +218,8 @@ def plan_phantoms(scenario: Scenario, index: Index) -> list[PhantomPlan]:
         sdef = terms.states[state]
         cls = _setter_class(index, terms, sdef, key)
         group = f"state:{state}:{'/'.join(key)}"
-        demand(group, cls, count, False, _between(points.get((state, key), []), scenario.as_of))
+        at = _between(points.get((state, key), []), scenario.as_of)
+        demand(group, cls, count, prefer_quiet=False, per_point=at)
     return plans
 
 

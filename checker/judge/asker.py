@@ -246,7 +246,8 @@ class Asker:
         report looks at (an open world's; they grow with the reports). A world without
         them is a world of the scenario, so a question possible inside is possible; and
         the over-approximation (`over`) stands for every set of unreported events
-        without any planned one, so a question impossible inside is impossible."""
+        without any planned one, so a question impossible inside is impossible. (Not
+        part by part: each part is asked with all of its own.)"""
         return self.session.facts(self._per_point_off)
 
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
@@ -272,9 +273,10 @@ class Asker:
         raise Undecided()
 
     def impossible(self, assumptions: Sequence[z3.BoolRef]) -> bool:
-        """No world of the over-approximation (`over`) satisfies the assumptions."""
+        """No world of the over-approximation (`over`: any unreported events at all)
+        satisfies the assumptions."""
         with self.fewer():
-            return not self.session.sat(assumptions)
+            return not self.session.sat(self.over(assumptions))
 
     def minimal(
         self,

@@ -93,7 +93,7 @@ def _always(
         return False
     q = asker.gate(f"unblamed:{pid}:{party}", sym.Not(blamed), uses)
     fixed = [*lits, q] if breach is True else [*lits, breach, q]
-    return asker.impossible(asker.over(fixed))
+    return asker.impossible(fixed)
 
 
 def _believed(asker: Asker, slot: Slot, believed: set[int]) -> bool:
