@@ -80,13 +80,10 @@ def breach_candidate(a: Always, tau: Time, from_changes: int) -> list[z3.BoolRef
     the question in full when this world is not one of the scenario's. Offered for
     counters of at least `from_changes` changes."""
     tl, cond = a.tl, a.cond
-    if (
-        not isinstance(tl.initial, int)
-        or isinstance(tau.e, int)
-        or len(tl.changes) < from_changes
-        or any(c.delta_range[0] is None or c.delta_range[1] is None for c in tl.changes)
-    ):
+    if not isinstance(tl.initial, int) or isinstance(tau.e, int) or len(tl.changes) < from_changes:
         return []
+    if any(c.delta_range[0] is None or c.delta_range[1] is None for c in tl.changes):
+        return _unreported_breach(a, tau)
     first, last = max(a.start.lo, tau.lo), min(a.end.hi, tau.hi)
     for sign, bound in ((1, cond.max), (-1, cond.min)):
         if bound is None:
@@ -111,6 +108,34 @@ def breach_candidate(a: Always, tau: Time, from_changes: int) -> list[z3.BoolRef
             elif most <= 0:  # only ever helps: as late as it may be
                 hint.append(sym.int_eq(t.e, t.hi))
         return [h for h in hint if isinstance(h, z3.BoolRef)]
+    return []
+
+
+def _unreported_breach(a: Always, tau: Time) -> list[z3.BoolRef]:
+    """In an open world: a world in which one unreported change planned at any minute
+    (not per point: questions are first asked without those) moves the counter past a
+    bound by itself, at the first minute it and the window allow. Its size is free, so
+    the solver has only to find one; from the reported changes' ranges alone no world
+    is pointed to, as the unreported changes have no range."""
+    tl, cond = a.tl, a.cond
+    world = tl.world
+    for sign, bound in ((1, cond.max), (-1, cond.min)):
+        if bound is None:
+            continue
+        toward = tl.owner.kinds_of(tl.state.add if sign > 0 else tl.state.subtract)
+        away = tl.owner.kinds_of(tl.state.subtract if sign > 0 else tl.state.add)
+        for c in tl.changes:
+            s = c.slot
+            unbounded = c.delta_range[1] is None if sign > 0 else c.delta_range[0] is None
+            if not s.phantom or s.per_point or not unbounded or isinstance(s.kind.e, int):
+                continue
+            kinds = [k for k in sorted(s.kind.dom) if world.index.name("kind", k) in toward - away]
+            minute = max(a.start.lo, tau.lo, s.t.lo)
+            if not kinds or minute > min(a.end.hi, tau.hi, s.t.hi):
+                continue
+            hint = [sym.int_eq(tau.e, minute), s.exists, sym.int_eq(s.kind.e, kinds[0])]
+            hint.append(sym.int_eq(s.t.e, minute))
+            return [h for h in hint if isinstance(h, z3.BoolRef)]
     return []
 
 

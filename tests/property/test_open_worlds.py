@@ -55,9 +55,13 @@ def _open_yaml(world: World, reported: list[int]) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-@given(split_worlds(), st.sampled_from(["auto", "always"]))
+@given(
+    split_worlds(),
+    # as judged, part by part, and with every counter's candidate world tried first
+    st.sampled_from([Options(), Options(partition="always"), Options(hints_from=0)]),
+)
 def test_decided_verdicts_hold_in_a_world_with_unreported_events(
-    case: tuple[World, list[int]], partition: str
+    case: tuple[World, list[int]], opts: Options
 ) -> None:
     world, reported = case
     whole = judge_world(world.events, world.as_of)
@@ -66,7 +70,7 @@ def test_decided_verdicts_hold_in_a_world_with_unreported_events(
     note(text)
     note(f"unreported: {[world.events[i] for i in range(len(world.events)) if i not in reported]}")
     note(f"the whole world: {whole}")
-    result = _check(text, CheckOptions(judge=Options(partition=partition)))
+    result = _check(text, CheckOptions(judge=opts))
     got = {p.id: p.verdict for p in result.provisions}
     note(f"engine: {result.verdict} {got} reason={result.reason}")
     assert result.verdict != "incoherent", "the whole world is compatible with the reports"

@@ -76,3 +76,39 @@ def test_questions_needing_the_per_point_changes_are_still_possible(partition: s
         assert without is (partition == "always")
     finally:
         a.release()
+
+
+def test_a_troop_cap_is_first_tried_broken_by_one_unreported_deployment(tmp_path: Path) -> None:
+    # An open world's counter has unreported changes of any size, so its reported
+    # changes' ranges point to no breaking world; the candidate world tried first is
+    # one unreported deployment (planned at any minute, not per point) at the first
+    # minute of the window, of whatever size breaks the cap. A hint only: the verdict
+    # is the one found without it.
+    from checker.compile.statekey import Always
+    from checker.judge import judge
+    from checker.judge.options import Options
+
+    path = tmp_path / "cap.yaml"
+    path.write_text(
+        "scenario:\n"
+        "  id: cap\n"
+        f"  terms: {ROOT / 'tests/cases/mini-terms.yaml'}\n"
+        "  as_of: 2020-11-30\n"
+        "  world: open\n"
+        "reports:\n"
+        "  - {id: d1, event: deployment, actor: RU-peacekeepers, place: nk, troops: 1500,"
+        " role: peacekeeping, date: 2020-11-11}\n",
+        encoding="utf-8",
+    )
+    sc = _scenario(path)
+    a = Asker(sc, Options(hints_from=0))
+    try:
+        caps = [x for x in a.states.always_atoms if isinstance(x, Always) and x.tl.counter]
+        phantoms = {s.exists.get_id() for s in a.world.slots if s.phantom and not s.per_point}
+        assert caps and all(any(h.get_id() in phantoms for h in cap.breach_hint) for cap in caps)
+    finally:
+        a.release()
+    hinted = judge(sc, Options(hints_from=0))
+    plain = judge(sc, Options())
+    assert [p.verdict for p in hinted.provisions] == [p.verdict for p in plain.provisions]
+    assert {p.id: p.verdict for p in plain.provisions}["troops-cap"] == "open"
