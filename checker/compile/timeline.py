@@ -46,7 +46,7 @@ EAGER_INSTANCES = 64
 # Changes of one categorical key from which its part of the world is worth solving on
 # its own (see `Timelines.parts_likely`).
 PART_CHANGES = 10
-# ... in a closed world (see CLOSED_PART_SIZE in checker/solver.py): `mixed` of 1,200
+# ... in a closed world (see CLOSED_PART_SIZE in checker/partition/pay.py): `mixed` of 1,200
 # reports has 49 districts of 7 to 9 changes and is 1.5x quicker part by part
 CLOSED_PART_CHANGES = 7
 

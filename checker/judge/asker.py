@@ -32,8 +32,9 @@ from checker.judge.options import (
     Options,
     Undecided,
 )
+from checker.partition import CLOSED_PART_SIZE, PART_SIZE, PARTS_THAT_PAY
 from checker.results import Because
-from checker.solver import CLOSED_PART_SIZE, PART_SIZE, PARTS_THAT_PAY, Session
+from checker.solver import Session
 
 
 class Asker:

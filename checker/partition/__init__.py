@@ -18,9 +18,10 @@ handed to which solver call, so the answers are those of the one big call.
 
 The package: `unionfind` finds the parts, `parts` asks a question part by part (doing
 only what changed since the last question), `models` keeps the union of the parts'
-models.
+models, `pay` says at which sizes parts are worth it.
 """
 
 from checker.partition.parts import Parts
+from checker.partition.pay import CLOSED_PART_SIZE, PART_SIZE, PARTS_THAT_PAY
 
-__all__ = ["Parts"]
+__all__ = ["CLOSED_PART_SIZE", "PART_SIZE", "PARTS_THAT_PAY", "Parts"]
