@@ -110,6 +110,8 @@ class Asker:
         self._gates: dict[tuple[str, str], z3.BoolRef | bool] = {}
         self._witnesses: list[z3.ModelRef] = []
         self._coherent = False
+        # (an open world) every report believed has needed the per-point changes
+        self._reports_need_per_point = False
 
     def _choose_parts(self, closed: bool) -> None:
         """One solver or part by part (a world of PARTITION_FROM reports or more): in a
@@ -225,10 +227,8 @@ class Asker:
         explanations show."""
         if not self.opts.explanations:
             return
-        lits = self.report_lits
-        if len(self._witnesses) < MAX_WITNESSES and len(assumptions) >= len(lits):
-            if all(a is b for a, b in zip(assumptions, lits, strict=False)):
-                self._witnesses.append(self.session.last_model())
+        if len(self._witnesses) < MAX_WITNESSES and self._believes_every_report(assumptions):
+            self._witnesses.append(self.session.last_model())
 
     # ---- the two encodings of an open world ---------------------------------
 
@@ -256,22 +256,43 @@ class Asker:
         an open-world question the two encodings cannot settle raises Undecided.
 
         An open world's question is asked without the per-point unreported changes
-        first (`fewer`), where most are settled, and only then with them."""
+        first (`fewer`), where most are settled, and only then with them. Once the
+        reports alone have needed them, a world without them is not looked for again
+        for a question that believes every report: there is none."""
         if self.wild is None:
             if self.session.sat(assumptions):
                 self._witness(assumptions)
                 return True
             return False
-        with self.fewer():
-            if self.session.sat(self.real(assumptions)):
-                self._witness(assumptions)  # (its model taken while the facts hold)
+        every = self._believes_every_report(assumptions)
+        if not (every and self._reports_need_per_point):
+            with self.fewer():
+                if self.session.sat(self.real(assumptions)):
+                    self._witness(assumptions)  # (its model taken while the facts hold)
+                    return True
+                if not self.session.sat(self.over(assumptions)):
+                    return False
+            if self._per_point_off and self.session.sat(self.real(assumptions)):
+                self._witness(assumptions)
+                if every and len(assumptions) == len(self.report_lits):
+                    # the reports alone: every question that believes them needs them too
+                    self._reports_need_per_point = True
                 return True
-            if not self.session.sat(self.over(assumptions)):
-                return False
-        if self._per_point_off and self.session.sat(self.real(assumptions)):
+            raise Undecided()
+        if self.session.sat(self.real(assumptions)):
             self._witness(assumptions)
             return True
+        if self.impossible(assumptions):
+            return False
         raise Undecided()
+
+    def _believes_every_report(self, assumptions: Sequence[z3.BoolRef]) -> bool:
+        """The assumptions begin with every report's literal (the judge's questions about
+        the scenario as reported)."""
+        lits = self.report_lits
+        return len(assumptions) >= len(lits) and all(
+            a is b for a, b in zip(assumptions, lits, strict=False)
+        )
 
     def impossible(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """No world of the over-approximation (`over`: any unreported events at all)

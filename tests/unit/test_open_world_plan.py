@@ -74,6 +74,9 @@ def test_questions_needing_the_per_point_changes_are_still_possible(partition: s
         with a.fewer():
             without = a.session.sat(a.real(a.report_lits))
         assert without is (partition == "always")
+        # the reports alone needed them, so questions that believe every report go to
+        # them at once (part by part there are no facts: nothing to skip)
+        assert a._reports_need_per_point is (partition == "never")
     finally:
         a.release()
 
@@ -112,3 +115,25 @@ def test_a_troop_cap_is_first_tried_broken_by_one_unreported_deployment(tmp_path
     plain = judge(sc, Options())
     assert [p.verdict for p in hinted.provisions] == [p.verdict for p in plain.provisions]
     assert {p.id: p.verdict for p in plain.provisions}["troops-cap"] == "open"
+
+
+def test_questions_believing_every_report_answer_the_same_once_they_need_the_changes() -> None:
+    # After the eleven observations needed the per-point changes, a question that
+    # believes every report skips the world without them (there is none); its answer is
+    # the one asked in full order.
+    from checker.judge.options import Options
+
+    sc = _scenario(MANY)
+    answers = []
+    for skip in (True, False):
+        a = Asker(sc, Options(partition="never"))
+        try:
+            assert a.sat(a.report_lits)
+            a._reports_need_per_point = skip
+            with a.scope():
+                answers.append(
+                    [a.possible(c.provision.id, "keep", a.report_lits) for c in a.compiled]
+                )
+        finally:
+            a.release()
+    assert answers[0] == answers[1]
