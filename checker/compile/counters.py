@@ -127,14 +127,15 @@ def _unreported_breach(a: Always, tau: Time) -> list[z3.BoolRef]:
         for c in tl.changes:
             s = c.slot
             unbounded = c.delta_range[1] is None if sign > 0 else c.delta_range[0] is None
-            if not s.phantom or s.per_point or not unbounded or isinstance(s.kind.e, int):
+            if not s.phantom or s.per_point or not unbounded:
                 continue
             kinds = [k for k in sorted(s.kind.dom) if world.index.name("kind", k) in toward - away]
             minute = max(a.start.lo, tau.lo, s.t.lo)
             if not kinds or minute > min(a.end.hi, tau.hi, s.t.hi):
                 continue
-            hint = [sym.int_eq(tau.e, minute), s.exists, sym.int_eq(s.kind.e, kinds[0])]
-            hint.append(sym.int_eq(s.t.e, minute))
+            hint = [sym.int_eq(tau.e, minute), s.exists, sym.int_eq(s.t.e, minute)]
+            if not isinstance(s.kind.e, int):  # (one kind: nothing to choose)
+                hint.append(sym.int_eq(s.kind.e, kinds[0]))
             return [h for h in hint if isinstance(h, z3.BoolRef)]
     return []
 
