@@ -168,24 +168,19 @@ class Timeline:
     # ---- values ----------------------------------------------------------
 
     def prefix(self, i: int) -> Query:
-        """A counter's value after the first `i` changes by the end of their windows.
+        """The value after the first `i` changes by the end of their windows: a counter's
+        running sum, or (a chained categorical state) that of the latest of them that
+        happened.
 
         The chain is linear in the changes and shared by every question, so it is
         asserted once, for every world, rather than per question."""
         while len(self._prefix) <= i:
             k = len(self._prefix) - 1
-            q = self._step(self._prefix[k], self._by_hi[k])
-            self.owner.define(0, None, [q])
-            self._prefix.append(q)
-        return self._prefix[i]
-
-    def _latest(self, i: int) -> Query:
-        """A categorical state's value after the first `i` changes by the end of their
-        windows: that of the latest of them that happened (asserted for every world)."""
-        while len(self._prefix) <= i:
-            k = len(self._prefix) - 1
             c = self._by_hi[k]
-            q = self._query(Time.const(c.slot.t.hi), self._prefix[k], [c])
+            if self.counter:
+                q = self._step(self._prefix[k], c)
+            else:
+                q = self._query(Time.const(c.slot.t.hi), self._prefix[k], [c])
             self.owner.define(0, None, [q])
             self._prefix.append(q)
         return self._prefix[i]
@@ -223,7 +218,7 @@ class Timeline:
             # the first i changes end by t.lo; the rest may fall before or after t
             assert exclude is None or all(c.slot is not exclude for c in self._by_hi[:i])
             members = [c for c in self.overlapping(t.lo, t.hi) if c.slot is not exclude]
-            return self._query(t, self.prefix(i) if self.counter else self._latest(i), members)
+            return self._query(t, self.prefix(i), members)
         j = bisect.bisect_right(self._cluster_his, t.lo)  # clusters [0, j) end by t.lo
         cut = self._cluster_his[j - 1] if j else None
         b = bisect.bisect_right(self._barrier_times, t.lo) - 1
