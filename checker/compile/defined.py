@@ -26,6 +26,7 @@ class Owner(Protocol):
     world: World
     beyond: Beyond | None
     tick: Callable[[], None]
+    chain_from: int  # a key whose longest cluster is longer is chained by window ends
 
     def fresh(self) -> int: ...
 

@@ -21,7 +21,7 @@ from checker.compile.counters import breach_candidate, counter_bounds
 from checker.compile.defined import Change, Defined, Query
 from checker.compile.index import Index
 from checker.compile.openworld import Beyond
-from checker.compile.statekey import Always, Timeline
+from checker.compile.statekey import LONG_CLUSTER, Always, Timeline
 from checker.compile.sym import Bool, Cat, Time
 from checker.compile.world import Slot, World
 from checker.ir import OTHER, StateCond, StateDef
@@ -69,11 +69,13 @@ class Timelines:
         eager: int = EAGER_INSTANCES,
         bounds: bool = True,
         hints_from: int = HINT_FROM,
+        chain_from: int = LONG_CLUSTER,
     ):
         self.world = world
         self.eager = eager  # universals with at most this many instances are asserted whole
         self.bounds = bounds  # add what the ranges of counters decide (never changes an answer)
         self.hints_from = hints_from  # changes from which a broken counter offers a world
+        self.chain_from = chain_from  # a longer cluster of one key is chained (statekey.py)
         self.beyond = beyond
         self.terms = world.scenario.terms
         self.timelines: dict[tuple[str, tuple[str, ...]], Timeline] = {}

@@ -76,6 +76,7 @@ class Asker:
             self.opts.eager_instances,
             self.opts.bounds,
             self.opts.hints_from,
+            self.opts.chain_from,
         )
         self.states.tick = tick
         self.session.refine = self.states.refine

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.answers import GaveUp
+from checker.compile.statekey import LONG_CLUSTER
 from checker.compile.timeline import EAGER_INSTANCES, HINT_FROM
 from checker.records import record
 from checker.solver import DEFAULT_MEMORY_MB, DEFAULT_RLIMIT
@@ -42,6 +43,10 @@ class Options:
     # a maintained counter with this many changes offers a candidate world in which it
     # is broken, tried before the full question (tests run with 0: always)
     hints_from: int = HINT_FROM
+    # a categorical state's key whose longest cluster of overlapping windows has more
+    # changes than this is chained by the ends of the windows (tests run with 0: every
+    # key chained); the answers never depend on it
+    chain_from: int = LONG_CLUSTER
     # "auto": from PARTITION_FROM reports on, and when the world has enough sizeable
     # parts (checker/solver.py) or a counter of COUNTER_PARTS_FROM changes, each
     # question is answered part by part (independent unknowns in separate

@@ -357,12 +357,13 @@ def test_concrete_world_verdicts_equal_direct_evaluation(world: World) -> None:
 
     # with the rules asserted up front, with every rule instance left to be found on
     # demand, with the world judged part by part, and with every broken counter's
-    # candidate world tried first: no way of asking changes an answer
+    # candidate world tried first and every key's timeline chained by the ends of the
+    # windows: no way of asking changes an answer
     for opts in (
         CheckOptions(),
         CheckOptions(judge=Options(eager_instances=0, bounds=False)),
         CheckOptions(judge=Options(partition="always", eager_instances=0, bounds=False)),
-        CheckOptions(judge=Options(hints_from=0)),
+        CheckOptions(judge=Options(hints_from=0, chain_from=0)),
     ):
         result = _check(text, opts)
         got = {p.id: p.verdict for p in result.provisions}

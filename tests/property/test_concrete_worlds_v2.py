@@ -156,7 +156,8 @@ def test_v2_verdicts_equal_direct_evaluation(world: tuple[date, list[Event]]) ->
     expected = judge(events, as_of)
     note(text)
     note(f"worldeval_v2: {expected}")
-    for opts in (CheckOptions(), CheckOptions(judge=Options(eager_instances=0, bounds=False))):
+    every_key_chained = Options(eager_instances=0, bounds=False, chain_from=0)
+    for opts in (CheckOptions(), CheckOptions(judge=every_key_chained)):
         result = _check(text, opts)
         got = {p.id: p.verdict for p in result.provisions}
         note(f"engine: {result.verdict} {got}")
