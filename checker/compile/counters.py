@@ -114,9 +114,12 @@ def breach_candidate(a: Always, tau: Time, from_changes: int) -> list[z3.BoolRef
 def _unreported_breach(a: Always, tau: Time) -> list[z3.BoolRef]:
     """In an open world: a world in which one unreported change planned at any minute
     (not per point: questions are first asked without those) moves the counter past a
-    bound by itself, at the first minute it and the window allow. Its size is free, so
-    the solver has only to find one; from the reported changes' ranges alone no world
-    is pointed to, as the unreported changes have no range."""
+    bound by itself, at the last minute it and the window allow: the fewest reports
+    then come after it and have to be explained again (at 1,000 reports the troop
+    cap's question took 8.9 s with the change at the window's first minute, 3.9 s at
+    its last). Its size is free, so the solver has only to find one; from the reported
+    changes' ranges alone no world is pointed to, as the unreported changes have no
+    range."""
     tl, cond = a.tl, a.cond
     world = tl.world
     for sign, bound in ((1, cond.max), (-1, cond.min)):
@@ -130,8 +133,8 @@ def _unreported_breach(a: Always, tau: Time) -> list[z3.BoolRef]:
             if not s.phantom or s.per_point or not unbounded:
                 continue
             kinds = [k for k in sorted(s.kind.dom) if world.index.name("kind", k) in toward - away]
-            minute = max(a.start.lo, tau.lo, s.t.lo)
-            if not kinds or minute > min(a.end.hi, tau.hi, s.t.hi):
+            minute = min(a.end.hi, tau.hi, s.t.hi)
+            if not kinds or minute < max(a.start.lo, tau.lo, s.t.lo):
                 continue
             hint = [sym.int_eq(tau.e, minute), s.exists, sym.int_eq(s.t.e, minute)]
             if not isinstance(s.kind.e, int):  # (one kind: nothing to choose)
