@@ -52,11 +52,9 @@ class Always(Defined):
 
 
 # A key whose longest cluster of overlapping windows has more changes than this is
-# chained by the ends of the windows (`Timeline.build`); up to it, clusters cost the
-# solver as little (measured: 8 to 16 handovers of one place in overlapping windows
-# take the same time either way, 24 take 0.66 s in one cluster and 0.48 s chained),
-# and they build fewer terms when every cluster is small (1,000 handovers over 48
-# districts: 6 % fewer constants, about 5 % quicker). Only speed depends on it.
+# chained by the ends of the windows (`Timeline.build`). Up to it clusters cost the
+# solver as little and build fewer terms (docs/performance.md, "A long run of
+# changes of one place"). Only speed depends on it.
 LONG_CLUSTER = 12
 
 # A change whose window is wider than this is kept apart (unreported events, undated
@@ -128,15 +126,6 @@ class Timeline:
         self._prefix = [start]
         if self.counter:
             return
-        if self._wide or any(c.slot.phantom for c in self.changes):
-            # Unreported events (and undated reports) may lie at any minute: in clusters
-            # of overlapping windows they join every change of the key into one, and
-            # each query then looks at every change before it (an open world of 300
-            # reports: 4 MB of formulas). Chained by the ends of their windows, as a
-            # counter's sum is, each query looks at the changes that overlap it alone:
-            # the latest of a set of changes is the same in any order.
-            self._chained = True
-            return
         # categorical: cut points are the ends of clusters of overlapping windows and
         # the *barriers*, changes at an exact minute that surely apply once reported
         hi: int | None = None
@@ -147,12 +136,16 @@ class Timeline:
             else:
                 self._clusters.append([c])
                 hi = c.slot.t.hi
-        if max(map(len, self._clusters), default=0) > self.owner.chain_from:
-            # a query late in a long cluster looks at every change of it before the
-            # minute: quadratic in the cluster, and for the solver a search over all of
-            # their orders at once (40 handovers of one place a few days apart, each
-            # dated to a month: 7.5 s; 60: `unknown`). Chained, each query looks only
-            # at the changes that overlap it (1.1 s; 60: 5.8 s)
+        long = max(map(len, self._clusters), default=0) > self.owner.chain_from
+        if long or self._wide or any(c.slot.phantom for c in self.changes):
+            # A query late in a long cluster looks at every change of it before the
+            # minute: quadratic, and for the solver one search over all their orders
+            # (40 handovers of one place, each known to a month: 7.5 s; chained 1.1 s).
+            # Unreported events (and undated reports) may lie at any minute, which
+            # joins every change of the key into one cluster (an open world of 300
+            # reports: 4 MB of formulas). Chained by the ends of their windows, as a
+            # counter's sum is, each query looks at the changes that overlap it alone:
+            # the latest of a set of changes is the same in any order.
             self._clusters = []
             self._chained = True
             return
