@@ -34,6 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "runner.py"
 INCREMENTAL = "(set-option :incremental true)"
+HEADER = "; z3 parameters: "  # the first line of a dump (checker/z3params.py)
 
 
 def options(description: str, *, limit: float = 200.0) -> argparse.ArgumentParser:
@@ -227,9 +228,17 @@ class Bare:
     disagreements: int  # answers that differ from the ones the checker got
 
 
+def z3_parameters(text: str) -> list[str]:
+    """The parameters a dumped script says the checker's solvers ran with (its first
+    line, `; z3 parameters: NAME=VALUE ...`), for the z3 command line."""
+    first = text.split("\n", 1)[0]
+    return first[len(HEADER) :].split() if first.startswith(HEADER) else []
+
+
 def bare_z3(args: argparse.Namespace, dump: Path, runs: int = 1) -> Bare:
-    """Run the z3 binary on every dumped script (after dropping the line it rejects);
-    with `runs` > 1, each script that many times and its median counted."""
+    """Run the z3 binary on every dumped script (after dropping the line it rejects),
+    with the parameters the checker's solvers had; with `runs` > 1, each script that
+    many times and its median counted."""
     z3 = tool(args.python, "z3")
     total, questions, differ = 0.0, 0, 0
     scripts = sorted(dump.glob("*.smt2"))
@@ -242,12 +251,13 @@ def bare_z3(args: argparse.Namespace, dump: Path, runs: int = 1) -> Bare:
         left = args.limit - (time.perf_counter() - began)
         if left <= 0:
             return Bare(None, len(scripts), questions, differ)
-        p = spawn([z3, str(script)], left)
+        command = [z3, *z3_parameters(text), str(script)]
+        p = spawn(command, left)
         if p.killed:
             return Bare(None, len(scripts), questions, differ)
         walls = [p.wall]
         for _ in range(runs - 1):
-            again = spawn([z3, str(script)], args.limit)
+            again = spawn(command, args.limit)
             if again.killed:
                 return Bare(None, len(scripts), questions, differ)
             walls.append(again.wall)

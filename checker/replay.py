@@ -8,6 +8,8 @@ from typing import Any
 
 import z3
 
+from checker import z3params
+
 
 def replay_script(ctx: z3.Context, log: list[tuple[str, Any]]) -> str:
     """The session `log` (what `Session` records with `record`) as one SMT-LIB2 script:
@@ -37,7 +39,7 @@ def replay_script(ctx: z3.Context, log: list[tuple[str, Any]]) -> str:
         if line not in known:
             known.add(line)
             declarations.append(line)
-    out = ["(set-logic ALL)", *declarations]
+    out = [z3params.header(), "(set-logic ALL)", *declarations]
     for kind, item in log:
         if kind == "assert":
             out.append(f"(assert {item.sexpr()})")

@@ -20,7 +20,7 @@ from typing import Any
 import z3
 from z3 import z3core
 
-from checker import watchdog
+from checker import watchdog, z3params
 from checker.answers import (
     Deadline,
     GaveUp,
@@ -58,6 +58,7 @@ class Session:
     ) -> None:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
+        z3params.apply()
         # a model as the search left it: compacting it (Z3's default) merges its function
         # entries, which the judge never reads, and took half of each model's 8 to 13 ms
         # in a world of 1,000 reports

@@ -135,3 +135,22 @@ def test_facts_are_replayed_in_their_own_scope() -> None:
     assert body.count("(push 1)") == 2 and body.count("(pop 1)") == 2
     assert body.count("(assert (or (not a) b))") == 3  # inside, after the facts, after the scope
     s.close()
+
+
+def test_solvers_run_with_the_checkers_parameters_and_a_dump_names_them() -> None:
+    # the simplex-based arithmetic (checker/z3params.py) in every solver of a session,
+    # and on the first line of a dumped script, for the z3 command to run it the same way
+    from checker import z3params
+
+    ctx = z3.Context()
+    s = Session(ctx)
+    s.record = True
+    assert z3params.PARAMS == (("smt.arith.solver", 2),)
+    assert z3.get_param("smt.arith.solver") == "2"
+    x = z3.Int("x", ctx)
+    s.add([x > 3])
+    assert s.sat([])
+    script = s.to_smt2()
+    assert script.splitlines()[0] == "; z3 parameters: smt.arith.solver=2"
+    assert script.splitlines()[1] == "(set-logic ALL)"
+    s.close()
