@@ -261,9 +261,7 @@ class Session:
         if self.record:
             self._log.append(("push", None))
         for lit in lits:
-            _solver_assert(self.ctx.ctx, self.solver.solver, lit.ast)
-            if self.record:
-                self._log.append(("assert", lit))
+            self._assert(lit)  # (before `_aside`: the facts go with the block)
         self._aside = []
         try:
             yield

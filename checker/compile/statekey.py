@@ -128,15 +128,16 @@ class Timeline:
             return
         # categorical: cut points are the ends of clusters of overlapping windows and
         # the *barriers*, changes at an exact minute that surely apply once reported
+        clusters: list[list[Change]] = []
         hi: int | None = None
         for c in self.changes:
             if hi is not None and c.slot.t.lo <= hi:
-                self._clusters[-1].append(c)
+                clusters[-1].append(c)
                 hi = max(hi, c.slot.t.hi)
             else:
-                self._clusters.append([c])
+                clusters.append([c])
                 hi = c.slot.t.hi
-        long = max(map(len, self._clusters), default=0) > self.owner.chain_from
+        long = max(map(len, clusters), default=0) > self.owner.chain_from
         if long or self._wide or any(c.slot.phantom for c in self.changes):
             # A query late in a long cluster looks at every change of it before the
             # minute: quadratic, and for the solver one search over all their orders
@@ -146,9 +147,9 @@ class Timeline:
             # reports: 4 MB of formulas). Chained by the ends of their windows, as a
             # counter's sum is, each query looks at the changes that overlap it alone:
             # the latest of a set of changes is the same in any order.
-            self._clusters = []
             self._chained = True
             return
+        self._clusters = clusters
         self._cluster_his = [max(c.slot.t.hi for c in cl) for cl in self._clusters]
         self._cluster_prefix = [start]
         self._barriers = sorted(
