@@ -32,6 +32,7 @@ from checker.answers import (
     ask,
     give_up_reasons,
 )
+from checker.apart import Kept
 from checker.compile.concrete import ModelEval
 from checker.partition import PART_SIZE, PARTS_THAT_PAY, Parts
 from checker.replay import replay_script
@@ -91,9 +92,13 @@ class Session:
         self._next_gate = 0
         self.depth = 0
         self._kept: list[object] = []  # rules of every world asserted inside the scope
-        # what is asserted while `facts` hold (asserted again once they go)
-        self._aside: list[z3.BoolRef] | None = None
-        self._facts: list[z3.BoolRef] = []
+        # facts held apart (`hold_apart`, checker/apart.py): at the base level of `solver`,
+        # held by the questions asked inside `facts()`; the others go to a second solver
+        # without them, of the formulas kept (`keep_world`)
+        self._kept_world: Kept | None = None
+        self._apart: list[z3.BoolRef] = []
+        self._in_facts = False
+        self._rlimit = rlimit
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
         self.refine: Callable[[ModelEval, set[int]], int] | None = None
@@ -159,11 +164,32 @@ class Session:
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
             _solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
-            if self._aside is not None:
-                self._aside.append(term)
+            if self._kept_world is not None:
+                self._kept_world.add(term, bool(self.depth))
         if self.record:
             self._log.append(("assert", term))
         return term
+
+    def keep_world(self) -> None:
+        """Keep every formula asserted from now on, so that facts can be held apart
+        later (`hold_apart`); before the first formula is asserted."""
+        assert self._kept_world is None and not self._calls, "the world is kept from the start"
+        self._kept_world = Kept(self.ctx, self._rlimit)
+
+    def hold_apart(self, lits: Sequence[z3.BoolRef]) -> None:
+        """Hold `lits` as facts of the questions asked inside `facts()`, at the base
+        level of the main solver, where Z3 simplifies the world with them once; the
+        questions asked outside go to a second solver without them (checker/apart.py).
+        The world must have been kept (`keep_world`); not in a scope, and not for a
+        world asked part by part."""
+        assert self._kept_world is not None, "facts held apart need the world kept"
+        assert not self.depth and self.parts is None and not self._apart, "hold apart once"
+        self._apart = list(lits)
+        ref, into = self.ctx.ctx, self.solver.solver
+        for lit in self._apart:
+            _solver_assert(ref, into, lit.ast)
+        if self.record:
+            self._log.append(("apart", tuple(self._apart)))
 
     def keep_parts(self) -> None:
         """Ask the world part by part, without weighing it (see `merge_unless_parts_pay`)."""
@@ -186,13 +212,18 @@ class Session:
             ref = self.ctx.ctx
             for f in deferred:
                 _solver_assert(ref, self.solver.solver, f.ast)
+            if self._kept_world is not None:
+                self._kept_world.add_world(deferred)
             return
         self.keep_parts()
         sizeable = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
         if sizeable >= PARTS_THAT_PAY:
             return
         world, self.parts = self.parts.world, None
-        world.assert_into(self.solver, list(world.formulas))
+        roots = list(world.formulas)
+        world.assert_into(self.solver, roots)
+        if self._kept_world is not None:
+            self._kept_world.add_world(f for r in roots for f in world.formulas.get(r, ()))
 
     # ---- scopes ------------------------------------------------------------
 
@@ -212,6 +243,8 @@ class Session:
     def pop(self) -> None:
         if self.parts is None:
             self.solver.pop()
+        if self._kept_world is not None:
+            self._kept_world.scope_closed()
         self.depth = 0
         if self.record:
             self._log.append(("pop", None))
@@ -241,38 +274,31 @@ class Session:
             self._assert(lit)
 
     @contextmanager
-    def facts(self, lits: Sequence[z3.BoolRef]) -> Iterator[None]:
-        """The questions asked inside hold `lits` as facts, which go after it. (Measured
-        against adding them to every question's assumptions instead, whole `check` of
-        the open workload with its per-point unreported events off: ×1.19 the time
-        with assumptions at 500 reports, ×0.87 at 300; the proofs' questions told as
-        a `Swap` stay swaps.) What else is asserted inside (rules an answer needed, a
-        question's formulas) is asserted again after. A model must be taken inside:
-        the answer's goes with the facts.
-        The same facts again inside are already held. (A world asked part by part asks
-        its parts' own solvers: it holds none.)"""
-        if not lits or self._aside is not None:
-            assert not lits or list(lits) == self._facts, "other facts inside facts"
+    def facts(self) -> Iterator[None]:
+        """The questions asked inside hold the facts held apart (`hold_apart`): they are
+        asked of the main solver. The same block again inside changes nothing. A model
+        must be taken inside."""
+        if not self._apart or self._in_facts:
             yield
             return
-        assert self.parts is None, "facts of a world asked part by part"
-        self._facts = list(lits)
-        self.solver.push()
-        if self.record:
-            self._log.append(("push", None))
-        for lit in lits:
-            self._assert(lit)  # (before `_aside`: the facts go with the block)
-        self._aside = []
+        self._in_facts = True
         try:
             yield
         finally:
-            aside, self._aside, self._facts = self._aside, None, []
+            self._in_facts = False
             self._last = None
-            self.solver.pop()
-            if self.record:
-                self._log.append(("pop", None))
-            for term in aside:
-                self._assert(term)
+
+    def _asks_bare(self) -> bool:
+        """Whether a question now goes to the solver without the facts held apart."""
+        return bool(self._apart) and not self._in_facts
+
+    def _solver_now(self) -> z3.Solver:
+        """The solver of the next question: the main one, or, outside `facts()` when facts
+        are held apart, the one without them."""
+        if not self._asks_bare():
+            return self.solver
+        assert self._kept_world is not None
+        return self._kept_world.bare(bool(self.depth))
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
@@ -354,8 +380,7 @@ class Session:
             else:
                 r = self._check_once(self._with_offs(asked, active))
             if hints and not isinstance(r, Sat):
-                if self.record:
-                    self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))
+                self._log_check(asked, active, r)
                 if isinstance(r, Unknown) and self.deadline.expired():
                     return r
                 hints = []
@@ -363,9 +388,14 @@ class Session:
             if isinstance(r, Sat) and self.refine is not None and self.pending(active, ids):
                 if self.refine(r.values(), active):
                     continue
-            if self.record:
-                self._log.append(("check", (tuple(self._with_offs(asked, active)), _word(r))))
+            self._log_check(asked, active, r)
             return r
+
+    def _log_check(self, asked: Sequence[z3.BoolRef], active: set[int], r: Result) -> None:
+        """With `record`: the question as asked, Z3's answer, and of which solver."""
+        if self.record:
+            full = tuple(self._with_offs(asked, active))
+            self._log.append(("check", (full, _word(r), self._asks_bare())))
 
     def _ids_of(
         self, assumptions: Sequence[z3.BoolRef]
@@ -392,7 +422,7 @@ class Session:
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
         self._calls += 1
-        return ask(self.solver, full, self.deadline, self._reason)
+        return ask(self._solver_now(), full, self.deadline, self._reason)
 
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Satisfiable? A give-up raises `GaveUp`."""

@@ -65,6 +65,8 @@ class Asker:
             earliest_minute(scenario),
             tick,
         )
+        if any(s.per_point for s in self.world.slots):  # (facts to hold apart: `fewer`)
+            self.session.keep_world()
         self.session.add(self.world.axioms)
         self.world.sink = self.session.add_one
         self.beyond = Beyond(self.world)
@@ -97,6 +99,8 @@ class Asker:
             if self.session.parts is None
             else []
         )
+        if self._per_point_off:
+            self.session.hold_apart(self._per_point_off)
         self.report_lits = [self.world.lits[r.id] for r in scenario.reports]
         self.report_of = {self.world.lits[r.id].get_id(): r for r in scenario.reports}
         self._formulas: dict[tuple[str, str], Bool] = {}
@@ -250,7 +254,7 @@ class Asker:
         the over-approximation (`over`) stands for every set of unreported events
         without any planned one, so a question impossible inside is impossible. (Not
         part by part: each part is asked with all of its own.)"""
-        return self.session.facts(self._per_point_off)
+        return self.session.facts()
 
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Is there a compatible world where the assumptions hold? A give-up raises GaveUp;

@@ -14,7 +14,7 @@ LAYER = {
     "load": 2, "discover": 2,
     "ir": 3, "resolve": 3, "timeutil": 3, "durations": 3, "shifts": 3, "datasets": 3,
     "describe": 3,
-    "z3load": 4, "z3raw": 4, "z3params": 4, "watchdog": 4, "cores": 4, "replay": 4,
+    "z3load": 4, "z3raw": 4, "z3params": 4, "watchdog": 4, "cores": 4, "replay": 4, "apart": 4,
     "answers": 4, "partition": 4, "solver": 4, "compile": 4,
     "judge": 5, "lint": 5, "results": 5,
     "report": 6,
@@ -23,7 +23,7 @@ LAYER = {
 }  # fmt: skip
 # judge/lint build question literals and read models; what they return holds no z3 objects
 Z3_ALLOWED = {
-    "z3load", "z3raw", "z3params", "answers", "cores", "replay", "partition", "solver",
+    "z3load", "z3raw", "z3params", "answers", "cores", "replay", "apart", "partition", "solver",
     "compile", "judge", "lint",
 }  # fmt: skip
 

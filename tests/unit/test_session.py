@@ -3,6 +3,8 @@ it, so the next provision's questions never carry it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import z3
 
@@ -77,18 +79,21 @@ def test_a_question_told_as_a_swap_is_answered_as_its_literals_say(partition: bo
     s.close()
 
 
-def test_facts_hold_for_a_block_and_what_is_asserted_inside_stays() -> None:
-    # `facts` holds literals for a block of questions (an open world asked without its
-    # per-point unreported changes): inside, `a` (which needs `b`) is impossible with
-    # `b` false; after, it is possible again. A rule asserted inside (`a` needs `c`)
-    # outlives the block, and a model taken inside stays readable.
+def test_facts_held_apart_hold_inside_the_block_and_a_second_solver_answers_outside() -> None:
+    # Facts held apart (an open world's per-point unreported changes held off) sit at the
+    # main solver's base level: inside `facts()`, `a` (which needs `b`) is impossible with
+    # `b` false; outside, a second solver without them finds `a` possible. A rule
+    # asserted inside (`a` needs `c`) holds in both, and so does a question's formula of
+    # an open scope; the scope goes from both.
     ctx = z3.Context()
     s = Session(ctx)
-    a, b, c = z3.Bool("a", ctx), z3.Bool("b", ctx), z3.Bool("c", ctx)
+    s.keep_world()
+    a, b, c, d = (z3.Bool(n, ctx) for n in "abcd")
     s.add([z3.Or(s.negation(a), b)])
-    with s.facts([s.negation(b)]):
+    s.hold_apart([s.negation(b)])
+    with s.facts():
         assert not s.sat([a])
-        with s.facts([s.negation(b)]):  # the same facts again: already held
+        with s.facts():  # again inside: the same block
             assert not s.sat([a])
         s.add_one(z3.Or(s.negation(a), c))
         assert s.sat([s.negation(a)])
@@ -96,44 +101,89 @@ def test_facts_hold_for_a_block_and_what_is_asserted_inside_stays() -> None:
     assert z3.is_false(model.eval(b, model_completion=True))
     assert s.sat([a])
     assert not s.sat([a, s.negation(c)])
+    s.push()
+    gid, gate = s.new_gate("q")
+    s.assert_under(gid, gate, d)
+    assert not s.sat([gate, s.negation(d)])  # the second solver, given the scope
+    with s.facts():
+        assert not s.sat([gate, s.negation(d)])
+        assert s.sat([gate, s.negation(a)])
+    s.add_one(z3.Or(s.negation(c), d))  # a rule of every world, found in the scope
+    assert not s.sat([gate, c, s.negation(d)])
+    s.pop()
+    assert s.sat([s.negation(d)])  # the question's formula went with the scope
+    assert not s.sat([c, s.negation(d)])  # the rule stayed, in both
+    with s.facts():
+        assert not s.sat([c, s.negation(d)])
     s.close()
 
 
-def test_other_facts_inside_facts_and_facts_of_parts_are_refused() -> None:
-    # Nested facts that differ would go with the inner block's end in Z3 but not in the
-    # session's books; a world asked part by part has no one solver to hold them in.
+def test_facts_are_held_apart_only_of_a_world_kept_from_the_start_in_one_solver() -> None:
+    # The second solver is given the kept formulas: a world not kept from its first
+    # formula cannot have it; facts held apart in a scope would go with it; a world asked
+    # part by part has no one solver to hold them in; and one set of them at a time.
     ctx = z3.Context()
     s = Session(ctx)
-    a, b = z3.Bool("a", ctx), z3.Bool("b", ctx)
-    with s.facts([a]), pytest.raises(AssertionError, match="other facts"):
-        with s.facts([b]):
-            pass
+    a = z3.Bool("a", ctx)
+    with pytest.raises(AssertionError, match="need the world kept"):
+        s.hold_apart([a])
+    s.keep_world()
+    with pytest.raises(AssertionError, match="kept from the start"):
+        s.keep_world()
+    s.push()
+    with pytest.raises(AssertionError, match="hold apart once"):
+        s.hold_apart([a])
+    s.pop()
+    s.hold_apart([a])
+    with pytest.raises(AssertionError, match="hold apart once"):
+        s.hold_apart([a])
     s.close()
     parted = Session(z3.Context(), partition=True)
-    with pytest.raises(AssertionError, match="part by part"):
-        with parted.facts([z3.Bool("a", parted.ctx)]):
-            pass
-    with parted.facts([]):  # none to hold: nothing to refuse
+    parted.keep_world()
+    with pytest.raises(AssertionError, match="hold apart once"):
+        parted.hold_apart([z3.Bool("a", parted.ctx)])
+    with parted.facts():  # none held: nothing to do
         pass
     parted.close()
 
 
-def test_facts_are_replayed_in_their_own_scope() -> None:
-    # --dump-smt2 replays the session: the facts sit in a scope of their own inside the
-    # question's, and what was asserted inside is asserted again after it.
+def test_facts_held_apart_are_replayed_as_two_solvers_questions() -> None:
+    # --dump-smt2 replays the session: first the main solver's questions, the facts at
+    # the base level where they were asserted; then, after `(reset-assertions)`, the
+    # second solver's, without them, and without the scope none of them was asked in.
+    # Z3 running the script gives the answers the session got.
     ctx = z3.Context()
     s = Session(ctx)
     s.record = True
-    a, b = z3.Bool("a", ctx), z3.Bool("b", ctx)
+    s.keep_world()
+    a, b, c = (z3.Bool(n, ctx) for n in "abc")
+    s.add([z3.Or(s.negation(a), b)])
+    s.hold_apart([s.negation(b)])
     s.push()
-    with s.facts([s.negation(b)]):
-        s.add_one(z3.Or(s.negation(a), b))
+    with s.facts():
         assert not s.sat([a])
     s.pop()
+    s.push()
+    gid, gate = s.new_gate("q")
+    s.assert_under(gid, gate, c)
+    assert s.sat([gate, a])
+    s.pop()
     script = s.to_smt2()
-    body = script[script.index("(push 1)") :]
-    assert body.count("(push 1)") == 2 and body.count("(pop 1)") == 2
-    assert body.count("(assert (or (not a) b))") == 3  # inside, after the facts, after the scope
+    lines = script.splitlines()
+    assert lines[1:3] == ["(set-option :global-declarations true)", "(set-logic ALL)"]
+    first, second = script.split("(reset-assertions)")
+    assert first.index("(assert (not b))") < first.index("(check-sat-assuming")
+    assert first.count("(push 1)") == 2 and first.count("; z3: ") == 1
+    assert "(assert (not b))" not in second
+    assert second.count("(push 1)") == 1 and second.count("; z3: ") == 1
+    said = re.findall(r"^; z3: (\w+)$", script, re.MULTILINE)
+    assert said == ["unsat", "sat"]
+    # (in a context of the API, whose declarations already outlive a reset, the option
+    # cannot be set; the `z3` command and cvc5 read it)
+    other = z3.Context()  # (held: its reference alone would let it go mid-call)
+    run = script.replace(lines[1] + "\n", "").replace("; z3", ";")
+    replayed = z3.Z3_eval_smtlib2_string(other.ref(), run)
+    assert replayed.split() == said
     s.close()
 
 
