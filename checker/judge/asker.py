@@ -256,6 +256,11 @@ class Asker:
         part by part: each part is asked with all of its own.)"""
         return self.session.facts()
 
+    @property
+    def holds_fewer(self) -> bool:
+        """Whether `fewer` leaves anything out (an open world's per-point changes)."""
+        return bool(self._per_point_off)
+
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Is there a compatible world where the assumptions hold? A give-up raises GaveUp;
         an open-world question the two encodings cannot settle raises Undecided.

@@ -18,6 +18,7 @@ from checker.resolve import TermsCache
 from checker.results import FileError, ProvisionResult, RunResult, ScenarioResult
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "explanations"
+ENGINE = CASES.parent / "engine"
 
 
 def _judged(name: str) -> ScenarioResult:
@@ -191,6 +192,21 @@ def test_explain_open_shows_only_the_count_that_decides() -> None:
     assert explanation is not None
     assert [(f.event, f.attribute) for f in explanation.facts] == [("reinforcement", "troops")]
     assert [b.report for b in explanation.deciding] == ["reinforcement"]
+
+
+def test_explain_open_finds_its_worlds_where_they_need_the_per_point_changes() -> None:
+    # The two worlds are looked for first without the unreported changes planned per
+    # point (a world without them is a world of the scenario); eleven alternating
+    # observations of Aghdam have no world without them, so both worlds are looked for
+    # again with them. `aghdam` is open: AM-forces held it at noon on the deadline day,
+    # and an unreported handover to AZ by 23:59 keeps it; the breaching world differs in
+    # that unreported event alone (no report decides).
+    outcome, _ = explain_provision(ENGINE / "open-world-many-changes.yaml", "aghdam")
+    assert outcome is not None
+    explanation = outcome[1].explanation
+    assert explanation is not None and explanation.facts
+    assert {f.event for f in explanation.facts} == {"an unreported event"}
+    assert explanation.deciding == ()
 
 
 def test_explain_names_the_readings_an_incoherent_verdict_comes_from() -> None:
