@@ -85,6 +85,8 @@ def build_world(
             lit = w.lits[r.id]
             lo, hi = Time.const(r.lo), Time.const(r.hi)
             for s in w.candidates(r.match):
+                if s.t.hi < r.lo or s.t.lo > r.hi:
+                    continue  # (never in the window: `t_in` below would fold to false)
                 matched = w.matches(s, r.match)
                 if matched is False:
                     continue
