@@ -271,6 +271,7 @@ class Beyond:
         )
         self.earliest = earliest_minute(sc)
         self.zones: list[Zone] = []
+        self._complete: list[Zone] = []
         self._n = 0
         if not self.open:
             return
@@ -280,6 +281,7 @@ class Beyond:
         for r in sc.reports:
             if isinstance(r, AbsenceReport):
                 self.zones.append(Zone(class_of(index, r.match), r.lo, r.hi, world.lits[r.id]))
+        self._complete = [z for z in self.zones if z.lit is True]  # (`reduce` asks 720 times)
 
     def reduce(self, cls: EventClass, first: int, last: int) -> EventClass | None:
         """The part of `cls` that `complete` classes leave open over [first, last] (None:
@@ -289,11 +291,10 @@ class Beyond:
         for k in sorted(kinds):
             one = replace(cls, kinds=frozenset({k}))
             if not any(
-                z.lit is True
-                and (z.lo is None or z.lo <= first)
+                (z.lo is None or z.lo <= first)
                 and (z.hi is None or z.hi >= last)
                 and one.within(z.cls)
-                for z in self.zones
+                for z in self._complete
             ):
                 left.add(k)
         return replace(cls, kinds=frozenset(left)) if left else None
@@ -317,6 +318,8 @@ class Beyond:
         flag = sym.bool_var(f"beyond{self._n}:{what}", self.w.ctx)
         t = self.w.time_var(f"beyond{self._n}:time", first, last)
         for z in self.zones:
+            if (z.hi is not None and z.hi < first) or (z.lo is not None and z.lo > last):
+                continue  # (never inside: the condition below would fold to true)
             if not open_part.within(z.cls):
                 continue
             inside = sym.t_in(
