@@ -17,6 +17,8 @@ Workloads (generators in bench/workloads.py, against bench/bench-terms.yaml):
              hand)
   open       `world: open` with absences and state observations: phantom
              (unreported) events (30 100 300; 1000 by hand)
+  incoherent `mixed` and a less reliable rival source denying one in a hundred
+             exactly timed events: conflicts and readings (100 300 1000)
 
 Every size prints: the verdict; seconds for `check_file` (load, resolve,
 encode, solve), its CPU seconds, the part of them inside Z3's answers ("in Z3":
@@ -54,6 +56,7 @@ SIZES = {
     "mixed": [10, 100, 1000],
     "steady": [1000, 2000, 4000],
     "open": [30, 100, 300],
+    "incoherent": [100, 300, 1000],
 }
 TIMEOUT = {"chain": 10.0}  # judge seconds; the others keep the judge's default (60)
 WATCH = {"counters": "troops-cap", "mixed": "ceasefire", "steady": "ceasefire"}

@@ -4,9 +4,9 @@ Every generator first draws a *true world* — exact minutes, who held each
 place, how many troops were deployed — and then writes reports that are true
 of it but say less: half the dated reports get a window of about a month
 (`date: 2021-03` or `date: {from: ..., to: ...}` spanning 30 days) instead of
-an exact minute, and holders may be `{one_of: [...]}`. So every scenario is
-coherent (the true world is one of its worlds), while many windows overlap and
-the order of events is uncertain.
+an exact minute, and holders may be `{one_of: [...]}`. So every scenario but
+`incoherent` is coherent (the true world is one of its worlds), while many
+windows overlap and the order of events is uncertain.
 
 Workloads (all against `bench/bench-terms.yaml`, the test agreement with 48
 more districts `d01`..`d48`). Every scenario starts with six exact reports
@@ -35,6 +35,10 @@ or for `mixed` `violation` with the ceasefire violated.
   growth with the number of reports alone.
 - `open`: `world: open`, like `mixed` (without the shelling) plus absences
   (`none:`, true of the true world) and state observations (`state:`).
+- `incoherent`: `mixed`, and a second source (reliability 0.5) that reports
+  no such event in the place on the day of one in a hundred exactly timed
+  events: the one kind of scenario here that is not coherent (`incoherent`,
+  with its conflicts and readings).
 
 Run `python bench/workloads.py KIND N [--seed S]` to print one scenario.
 """
@@ -451,6 +455,30 @@ def open_world(n: int, seed: int = 0) -> str:
     )
 
 
+def incoherent(n: int, seed: int = 0) -> str:
+    """`mixed`, and a second source (`rival`) that reports no such event in the place on
+    the day of one in a hundred exactly timed events (at least one): each such pair is
+    a conflict, so the scenario is incoherent, and its readings drop one side of each
+    (the rival's reports are less reliable, reliability 0.5, so the most trusted
+    reading keeps the events). N counts the rival's reports too."""
+    g = Gen(random.Random(seed))
+    k = max(1, n // 100)
+    _mix(g, n - k, shelling=True)
+    exact = [r for r in g.reports if "time" in r and "event" in r and "place" in r]
+    for i, r in enumerate(g.rng.sample(exact, min(k, len(exact)))):
+        day = str(r["time"])[:10]
+        match = {"kind": r["event"], "place": r["place"]}
+        rival = {"by": "rival", "reliability": 0.5}
+        g.reports.append({"id": f"rival{i}", "none": match, "date": day, "source": rival})
+    g.rng.shuffle(g.reports)
+    return scenario_text(
+        f"bench-incoherent-{n}",
+        g.reports,
+        title=f"{n} reports, mixed, and a rival source that contradicts {k} of them",
+        expect="{verdict: incoherent}",
+    )
+
+
 WORKLOADS: dict[str, Callable[[int, int], str]] = {
     "counters": counters,
     "handovers": handovers,
@@ -458,6 +486,7 @@ WORKLOADS: dict[str, Callable[[int, int], str]] = {
     "mixed": mixed,
     "steady": steady,
     "open": open_world,
+    "incoherent": incoherent,
 }
 
 

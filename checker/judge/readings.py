@@ -62,15 +62,12 @@ def marco(asker: Asker) -> tuple[list[Lits], list[Lits]]:
             x for x in lits if not z3.is_false(m.eval(pick[x.get_id()], model_completion=False))
         ]
         if asker.sat(seed):
-            grown = list(seed)
-            for x in by_weight:
-                if x not in grown and asker.sat([*grown, x]):
-                    grown.append(x)
-            mss = [x for x in lits if any(x.eq(g) for g in grown)]
+            inside = _grow(asker, seed, by_weight)
+            mss = [x for x in lits if x.get_id() in inside]
             msses.append(mss)
             chooser.add(
                 z3.Or(
-                    *[pick[x.get_id()] for x in lits if not any(x.eq(g) for g in mss)]
+                    *[pick[x.get_id()] for x in lits if x.get_id() not in inside]
                     or [z3.BoolVal(False, asker.ctx)]
                 )
             )
@@ -79,6 +76,21 @@ def marco(asker: Asker) -> tuple[list[Lits], list[Lits]]:
             muses.append(mus)
             chooser.add(z3.Or(*[z3.Not(pick[x.get_id()]) for x in mus]))
     return muses[:MAX_CONFLICTS], msses
+
+
+def _grow(asker: Asker, seed: Lits, by_weight: Lits) -> set[int]:
+    """The ids of a maximal coherent set of reports: `seed`, grown by each other report
+    in turn (`by_weight`) that stays coherent with it. Reports are told apart by id:
+    `x in grown` compared z3 terms, building an equation per pair (at 1,000 reports,
+    65 of an incoherent scenario's 67 s; docs/performance.md)."""
+    grown = list(seed)
+    inside = {x.get_id() for x in seed}
+    for x in by_weight:
+        i = x.get_id()
+        if i not in inside and asker.sat([*grown, x]):
+            grown.append(x)
+            inside.add(i)
+    return inside
 
 
 def reliability(r: Report) -> float:
