@@ -306,7 +306,7 @@ def explain_provision(
 
         diags.add("R208", Span(display_path(p), 1, 1), hint=did_you_mean(pid, ids), name=pid)
         return None, diags.sorted()
-    judge = Judge(scenario, Options(explain=True))
+    judge = Judge(scenario, Options(explain=True, explain_only=pid))
     result = judge.run()
     judge.session.close()
     compare_expectations(result, scenario)

@@ -33,6 +33,9 @@ class Options:
     dump_smt2: Path | None = None  # write every solver question here as SMT-LIB2
     core_budget: int = 400  # solver calls per minimal explanation (deterministic)
     explain: bool = False  # explain `open` verdicts with two worlds (SPEC §4.3)
+    # with `explain`: only this provision's (`checker explain` shows no other; each
+    # open provision's two worlds took a second at 1,000 reports of an open world)
+    explain_only: str | None = None
     # False: verdicts alone — no reports named, no responsibility, no joint conflict —
     # for results nobody will see; the verdicts are the same (`check_file` uses it)
     explanations: bool = True

@@ -82,7 +82,7 @@ class Judge(Asker):
         for c in self.compiled:
             with self.scope():
                 judged = self._provision(c, lits, explain=self.opts.explanations)
-                if self.opts.explain and self.opts.explanations and judged.verdict == "open":
+                if self._explains(judged):
                     judged = replace(judged, explanation=explain_open(self, judged.id, lits))
             result.provisions.append(judged)
         with self.scope():
@@ -113,6 +113,16 @@ class Judge(Asker):
                 replace(base, verdict=verdict, because=(), note=_tied(top) if named else base.note)
             )
         return out
+
+    def _explains(self, judged: ProvisionResult) -> bool:
+        """Whether this provision's verdict gets its two worlds (`--explain`)."""
+        o = self.opts
+        return (
+            o.explain
+            and o.explanations
+            and judged.verdict == "open"
+            and o.explain_only in (None, judged.id)
+        )
 
     def _provision(
         self, c: Compiled, lits: Sequence[z3.BoolRef], explain: bool = True

@@ -209,6 +209,19 @@ def test_explain_open_finds_its_worlds_where_they_need_the_per_point_changes() -
     assert explanation.deciding == ()
 
 
+def test_checker_explain_finds_the_two_worlds_of_its_provision_alone() -> None:
+    # `checker explain` shows one provision: the two worlds of the scenario's other open
+    # provisions are not looked for (in an open world each costs solver calls on the
+    # whole world). e11 (nothing reported, open world) leaves 1 and 2 both open.
+    path = CASES.parents[2] / "scenarios" / "edge-cases" / "e11-open-world-nothing.yaml"
+    outcome, _ = explain_provision(path, "2")
+    assert outcome is not None
+    result, mine = outcome[0], outcome[1]
+    assert mine.verdict == "open" and mine.explanation is not None
+    others = [p for p in result.provisions if p.id != "2" and p.verdict == "open"]
+    assert others and all(p.explanation is None for p in others)
+
+
 def test_explain_names_the_readings_an_incoherent_verdict_comes_from() -> None:
     # §4.3 [v2]: the verdicts of an incoherent scenario are those over the most trusted
     # readings; "explain says so and names them, and readings show their weights". Source
