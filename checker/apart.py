@@ -20,22 +20,39 @@ from collections.abc import Iterable
 import z3
 from z3 import z3core
 
+from checker import z3params
 from checker.z3raw import raw
 
 _solver_assert = raw(z3core.Z3_solver_assert)
 
 
-class Kept:
-    """A session's formulas, kept for the solver without the facts held apart."""
+class Apart:
+    """A session's facts held apart, its formulas kept for the solver without them, and
+    which of the two solvers the next question goes to."""
 
-    def __init__(self, ctx: z3.Context, rlimit: int | None) -> None:
+    def __init__(self, ctx: z3.Context, rlimit: int | None, main: z3.Solver) -> None:
         self.ctx = ctx
         self.rlimit = rlimit
+        self.main = main
+        self.facts: list[z3.BoolRef] = []
+        self.inside = False  # in a block of questions that hold them (`Session.facts`)
         self.world: list[z3.BoolRef] = []
         self.scope: list[z3.BoolRef] = []  # the open scope's (a session's scopes do not nest)
         self._bare: z3.Solver | None = None
         self._world_given = 0
         self._scope_given = -1  # -1: its scope is not open
+
+    def hold(self, lits: Iterable[z3.BoolRef]) -> None:
+        """Assert the facts at the main solver's base level."""
+        self.facts = list(lits)
+        ref, into = self.ctx.ctx, self.main.solver
+        for lit in self.facts:
+            _solver_assert(ref, into, lit.ast)
+
+    @property
+    def asks_bare(self) -> bool:
+        """Whether a question now goes to the solver without the facts."""
+        return bool(self.facts) and not self.inside
 
     def add(self, term: z3.BoolRef, in_scope: bool) -> None:
         (self.scope if in_scope else self.world).append(term)
@@ -49,16 +66,15 @@ class Kept:
             self._bare.pop()
             self._scope_given = -1
 
-    def bare(self, in_scope: bool) -> z3.Solver:
-        """The solver without the facts, given every formula kept so far (and the open
-        scope's in a scope of its own); made the first time, with the session's seed
-        and resource limit per call."""
+    def solver_now(self, in_scope: bool) -> z3.Solver:
+        """The solver of the next question: the main one, or the one without the facts,
+        given every formula kept so far (and the open scope's in a scope of its own);
+        made the first time, with the session's seed and resource limit per call."""
+        if not self.asks_bare:
+            return self.main
         bare = self._bare
         if bare is None:
-            bare = self._bare = z3.SimpleSolver(ctx=self.ctx)
-            bare.set("random_seed", 0)
-            if self.rlimit:
-                bare.set("rlimit", self.rlimit)
+            bare = self._bare = z3params.solver(self.ctx, self.rlimit)
         ref, into = self.ctx.ctx, bare.solver
         for term in self.world[self._world_given :]:
             _solver_assert(ref, into, term.ast)

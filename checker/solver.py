@@ -32,7 +32,7 @@ from checker.answers import (
     ask,
     give_up_reasons,
 )
-from checker.apart import Kept
+from checker.apart import Apart
 from checker.compile.concrete import ModelEval
 from checker.partition import PART_SIZE, PARTS_THAT_PAY, Parts
 from checker.replay import replay_script
@@ -57,22 +57,9 @@ class Session:
         partition: bool = False,
         defer: bool = False,
     ) -> None:
-        z3.set_param("smt.random_seed", 0)
-        z3.set_param("sat.random_seed", 0)
-        z3params.apply()
-        # a model as the search left it: compacting it (Z3's default) merges its function
-        # entries, which the judge never reads, and took half of each model's 8 to 13 ms
-        # in a world of 1,000 reports
-        z3.set_param("model.compact", False)
-        if memory_mb:
-            z3.set_param("memory_max_size", memory_mb)
+        z3params.apply(memory_mb)
         self.ctx = ctx
-        # the SMT kernel itself: the default combined solver costs 10 ms more per scenario
-        # to create and tear down, and with assumptions it runs this kernel anyway
-        self.solver = z3.SimpleSolver(ctx=ctx)
-        self.solver.set("random_seed", 0)
-        if rlimit:
-            self.solver.set("rlimit", rlimit)  # per call: Z3 counts it from each check
+        self.solver = z3params.solver(ctx, rlimit)
         self.deadline = deadline or Deadline(None)
         self._calls = 0
         self.record = False
@@ -95,9 +82,7 @@ class Session:
         # facts held apart (`hold_apart`, checker/apart.py): at the base level of `solver`,
         # held by the questions asked inside `facts()`; the others go to a second solver
         # without them, of the formulas kept (`keep_world`)
-        self._kept_world: Kept | None = None
-        self._apart: list[z3.BoolRef] = []
-        self._in_facts = False
+        self._apart: Apart | None = None
         self._rlimit = rlimit
         self.on_pop: Callable[[], None] = lambda: None
         # the refinement hook: (model, active gate ids) -> number of rules asserted
@@ -164,8 +149,8 @@ class Session:
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
             _solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
-            if self._kept_world is not None:
-                self._kept_world.add(term, bool(self.depth))
+            if self._apart is not None:
+                self._apart.add(term, bool(self.depth))
         if self.record:
             self._log.append(("assert", term))
         return term
@@ -173,8 +158,8 @@ class Session:
     def keep_world(self) -> None:
         """Keep every formula asserted from now on, so that facts can be held apart
         later (`hold_apart`); before the first formula is asserted."""
-        assert self._kept_world is None and not self._calls, "the world is kept from the start"
-        self._kept_world = Kept(self.ctx, self._rlimit)
+        assert self._apart is None and not self._calls, "the world is kept from the start"
+        self._apart = Apart(self.ctx, self._rlimit, self.solver)
 
     def hold_apart(self, lits: Sequence[z3.BoolRef]) -> None:
         """Hold `lits` as facts of the questions asked inside `facts()`, at the base
@@ -182,14 +167,12 @@ class Session:
         questions asked outside go to a second solver without them (checker/apart.py).
         The world must have been kept (`keep_world`); not in a scope, and not for a
         world asked part by part."""
-        assert self._kept_world is not None, "facts held apart need the world kept"
-        assert not self.depth and self.parts is None and not self._apart, "hold apart once"
-        self._apart = list(lits)
-        ref, into = self.ctx.ctx, self.solver.solver
-        for lit in self._apart:
-            _solver_assert(ref, into, lit.ast)
+        apart = self._apart
+        assert apart is not None, "facts held apart need the world kept"
+        assert not self.depth and self.parts is None and not apart.facts, "hold apart once"
+        apart.hold(lits)
         if self.record:
-            self._log.append(("apart", tuple(self._apart)))
+            self._log.append(("apart", tuple(apart.facts)))
 
     def keep_parts(self) -> None:
         """Ask the world part by part, without weighing it (see `merge_unless_parts_pay`)."""
@@ -212,8 +195,8 @@ class Session:
             ref = self.ctx.ctx
             for f in deferred:
                 _solver_assert(ref, self.solver.solver, f.ast)
-            if self._kept_world is not None:
-                self._kept_world.add_world(deferred)
+            if self._apart is not None:
+                self._apart.add_world(deferred)
             return
         self.keep_parts()
         sizeable = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
@@ -222,8 +205,8 @@ class Session:
         world, self.parts = self.parts.world, None
         roots = list(world.formulas)
         world.assert_into(self.solver, roots)
-        if self._kept_world is not None:
-            self._kept_world.add_world(f for r in roots for f in world.formulas.get(r, ()))
+        if self._apart is not None:
+            self._apart.add_world(f for r in roots for f in world.formulas.get(r, ()))
 
     # ---- scopes ------------------------------------------------------------
 
@@ -243,8 +226,8 @@ class Session:
     def pop(self) -> None:
         if self.parts is None:
             self.solver.pop()
-        if self._kept_world is not None:
-            self._kept_world.scope_closed()
+        if self._apart is not None:
+            self._apart.scope_closed()
         self.depth = 0
         if self.record:
             self._log.append(("pop", None))
@@ -278,27 +261,16 @@ class Session:
         """The questions asked inside hold the facts held apart (`hold_apart`): they are
         asked of the main solver. The same block again inside changes nothing. A model
         must be taken inside."""
-        if not self._apart or self._in_facts:
+        apart = self._apart
+        if apart is None or not apart.asks_bare:
             yield
             return
-        self._in_facts = True
+        apart.inside = True
         try:
             yield
         finally:
-            self._in_facts = False
+            apart.inside = False
             self._last = None
-
-    def _asks_bare(self) -> bool:
-        """Whether a question now goes to the solver without the facts held apart."""
-        return bool(self._apart) and not self._in_facts
-
-    def _solver_now(self) -> z3.Solver:
-        """The solver of the next question: the main one, or, outside `facts()` when facts
-        are held apart, the one without them."""
-        if not self._asks_bare():
-            return self.solver
-        assert self._kept_world is not None
-        return self._kept_world.bare(bool(self.depth))
 
     def negation(self, lit: z3.BoolRef) -> z3.BoolRef:
         """not `lit`, made once."""
@@ -395,7 +367,8 @@ class Session:
         """With `record`: the question as asked, Z3's answer, and of which solver."""
         if self.record:
             full = tuple(self._with_offs(asked, active))
-            self._log.append(("check", (full, _word(r), self._asks_bare())))
+            bare = self._apart is not None and self._apart.asks_bare
+            self._log.append(("check", (full, _word(r), bare)))
 
     def _ids_of(
         self, assumptions: Sequence[z3.BoolRef]
@@ -422,7 +395,9 @@ class Session:
 
     def _check_once(self, full: list[z3.BoolRef]) -> Result:
         self._calls += 1
-        return ask(self._solver_now(), full, self.deadline, self._reason)
+        apart = self._apart
+        solver = self.solver if apart is None else apart.solver_now(bool(self.depth))
+        return ask(solver, full, self.deadline, self._reason)
 
     def sat(self, assumptions: Sequence[z3.BoolRef]) -> bool:
         """Satisfiable? A give-up raises `GaveUp`."""
