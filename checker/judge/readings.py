@@ -27,7 +27,8 @@ def readings(asker: Asker, msses: list[Lits]) -> list[Reading]:
     out = []
     for mss, mine, joint in zip(msses, verdicts, joints, strict=True):
         kept = [asker.report_of[x.get_id()].id for x in mss]
-        dropped = [r.id for r in asker.sc.reports if r.id not in set(kept)]
+        believed = set(kept)
+        dropped = [r.id for r in asker.sc.reports if r.id not in believed]
         out.append(
             Reading(
                 tuple(kept),
@@ -58,9 +59,10 @@ def marco(asker: Asker) -> tuple[list[Lits], list[Lits]]:
         if chooser.check() != z3.sat:
             break
         m = chooser.model()
-        seed = [
-            x for x in lits if not z3.is_false(m.eval(pick[x.get_id()], model_completion=False))
-        ]
+        # every report whose pick the chooser did not set false (read from the picks it
+        # set: evaluating each of 1,000 picks took 0.6 s of 20 rounds)
+        off = {int(d.name()[len("pick:") :]) for d in m.decls() if z3.is_false(m[d])}
+        seed = [x for i, x in enumerate(lits) if i not in off]
         if asker.sat(seed):
             inside = _grow(asker, seed, by_weight)
             mss = [x for x in lits if x.get_id() in inside]
