@@ -84,7 +84,7 @@ def _grow(asker: Asker, seed: Lits, by_weight: Lits) -> set[int]:
     """The ids of a maximal coherent set of reports: `seed`, grown by each other report
     in turn (`by_weight`) that stays coherent with it. Reports are told apart by id:
     `x in grown` compared z3 terms, building an equation per pair (at 1,000 reports,
-    65 of an incoherent scenario's 67 s; docs/performance.md)."""
+    66 of an incoherent scenario's 68 s, profiled; docs/performance.md)."""
     grown = list(seed)
     inside = {x.get_id() for x in seed}
     for x in by_weight:
