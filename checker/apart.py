@@ -18,12 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import z3
-from z3 import z3core
 
 from checker import z3params
-from checker.z3raw import raw
-
-_solver_assert = raw(z3core.Z3_solver_assert)
+from checker.z3raw import solver_assert
 
 
 class Apart:
@@ -47,7 +44,7 @@ class Apart:
         self.facts = list(lits)
         ref, into = self.ctx.ctx, self.main.solver
         for lit in self.facts:
-            _solver_assert(ref, into, lit.ast)
+            solver_assert(ref, into, lit.ast)
 
     @property
     def asks_bare(self) -> bool:
@@ -77,13 +74,13 @@ class Apart:
             bare = self._bare = z3params.solver(self.ctx, self.rlimit)
         ref, into = self.ctx.ctx, bare.solver
         for term in self.world[self._world_given :]:
-            _solver_assert(ref, into, term.ast)
+            solver_assert(ref, into, term.ast)
         self._world_given = len(self.world)
         if in_scope:
             if self._scope_given < 0:
                 bare.push()
                 self._scope_given = 0
             for term in self.scope[self._scope_given :]:
-                _solver_assert(ref, into, term.ast)
+                solver_assert(ref, into, term.ast)
             self._scope_given = len(self.scope)
         return bare

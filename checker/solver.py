@@ -36,13 +36,12 @@ from checker.apart import Apart
 from checker.compile.concrete import ModelEval
 from checker.partition import PART_SIZE, PARTS_THAT_PAY, Parts
 from checker.replay import replay_script
-from checker.z3raw import bool_term, bool_var, raw
+from checker.z3raw import bool_term, bool_var, raw, solver_assert
 
 DEFAULT_RLIMIT = 50_000_000
 DEFAULT_MEMORY_MB = 4096
 
 # (well-sorted terms of the session's own context: these calls cannot fail)
-_solver_assert = raw(z3core.Z3_solver_assert)
 _mk_or = raw(z3core.Z3_mk_or)
 _mk_not = raw(z3core.Z3_mk_not)
 
@@ -148,7 +147,7 @@ class Session:
         term = z3.BoolVal(False, self.ctx) if f is False else f
         assert isinstance(term, z3.BoolRef)
         if self.parts is None:  # a partitioned world asks its parts' own solvers
-            _solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
+            solver_assert(self.ctx.ctx, self.solver.solver, term.ast)
             if self._apart is not None:
                 self._apart.add(term, bool(self.depth))
         if self.record:
@@ -194,7 +193,7 @@ class Session:
             deferred, self._deferred, self.parts = self._deferred, None, None
             ref = self.ctx.ctx
             for f in deferred:
-                _solver_assert(ref, self.solver.solver, f.ast)
+                solver_assert(ref, self.solver.solver, f.ast)
             if self._apart is not None:
                 self._apart.add_world(deferred)
             return

@@ -26,6 +26,8 @@ app_decl = raw(z3core.Z3_get_app_decl)
 decl_kind = raw(z3core.Z3_get_decl_kind)
 app_arg = raw(z3core.Z3_get_app_arg)
 mk_app = raw(z3core.Z3_mk_app)  # a constant's node from its declaration (partition)
+# (well-sorted terms of the solver's own context: the session's solvers and the parts')
+solver_assert = raw(z3core.Z3_solver_assert)
 
 _get_ast_id = raw(z3core.Z3_get_ast_id)
 _inc_ref = raw(z3core.Z3_inc_ref)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import z3
 from z3 import z3core
 
+from checker import z3params
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
 from checker.partition.models import PartModels
@@ -353,11 +354,7 @@ class Parts:
         return out
 
     def _new_subsolver(self) -> z3.Solver:
-        sub = z3.SimpleSolver(ctx=self.ctx)
-        sub.set("random_seed", 0)
-        if self.rlimit:
-            sub.set("rlimit", self.rlimit)
-        return sub
+        return z3params.solver(self.ctx, self.rlimit)
 
     def _solve_part(self, items: list[_Todo]) -> z3.ModelRef | Unsat | Unknown:
         """One solver call for independent parts of the world; each keeps the model."""

@@ -8,10 +8,9 @@ from collections.abc import Iterable
 import z3
 from z3 import z3core
 
-from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, mk_app, raw
+from checker.z3raw import app_arg, app_decl, ast_kind, decl_kind, mk_app, raw, solver_assert
 
 _nargs = raw(z3core.Z3_get_app_num_args)
-_solver_assert = raw(z3core.Z3_solver_assert)
 _APP = z3.Z3_APP_AST
 _NOT = z3.Z3_OP_NOT
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
@@ -224,7 +223,7 @@ class Partition:
         into = solver.solver
         for r in roots:
             for f in self.formulas.get(r, ()):
-                _solver_assert(ref, into, f.ast)
+                solver_assert(ref, into, f.ast)
 
 
 def conjuncts(f: z3.BoolRef) -> list[z3.BoolRef]:
