@@ -21,6 +21,14 @@ from checker.compile.defined import Defined
 from checker.compile.statekey import Always, Timeline
 from checker.compile.sym import Bool, Cat
 
+# Once a candidate world puts two changes of a key at one minute, every pair of that key
+# whose windows overlap is asserted distinct, up to this many pairs. Asserted only as
+# broken, the solver moved the collision to another pair each round: 100 handovers of
+# one place took 27 rounds of up to a second each (465 pairs); all at once, 5. Each
+# instance is one clause; past this many, a key whose windows all overlap one another
+# would add a quadratic number at once, so its broken pairs alone are asserted.
+ALL_PAIRS_UP_TO = 4096
+
 
 class Rules(Protocol):
     """What the refinement needs of the timelines (checker/compile/timeline.py)."""
@@ -75,8 +83,12 @@ def refine(tls: Rules, ev: ModelEval, active: set[int]) -> int:
             for a, b in tl.distinct_pending
             if cc.occurs(a) and cc.occurs(b) and cc.time(a) == cc.time(b)
         ]
+        if broken and len(tl.distinct_pending) <= ALL_PAIRS_UP_TO:
+            broken, tl.distinct_pending = tl.distinct_pending, []
+        elif broken:
+            for pair in broken:
+                tl.distinct_pending.remove(pair)
         for a, b in broken:
-            tl.distinct_pending.remove((a, b))
             tls.add_world(tl.distinct_instance(a, b), [])
             added += 1
         if broken:
