@@ -1,9 +1,10 @@
 """Stage 4: what the ranges of a counter's changes decide without the solver.
 
-When every reported event that may change a counter happened, the counter stays
-within the bounds that the latest increases and earliest decreases (and the
-reverse) allow; where those bounds settle a maintained condition, the solver
-never searches the orders of the events. Where they say it may break, they also
+A counter stays within the bounds that the earliest increases and the latest
+decreases (and the reverse) allow, whichever of its uncertain events happened,
+as long as the reports of the events that surely move a bound are believed;
+where those bounds settle a maintained condition, the solver never searches the
+orders of the events. Where they say it may break, they also
 point to a candidate world in which it does, tried before the full question.
 """
 
@@ -22,17 +23,25 @@ from checker.compile.sym import Bool, Time
 
 def counter_bounds(a: Always, beyond: Beyond | None) -> Bool | None:
     """What the ranges of times and amounts alone decide, as a rule of every world:
-    when every reported event that may change the counter happened, the counter
-    stays within the bounds that the latest increases and earliest decreases (and
-    the reverse) allow. Where those bounds keep the condition throughout the
-    window, or break it at a minute surely inside it, `a` is settled without the
-    solver searching orders of events (SPEC §4.1: the world is any order). Returns
-    that rule of every world, if any (`beyond`: unreported events may change it)."""
+    the counter stays within the bounds that the earliest increases and the latest
+    decreases (and the reverse) allow. Where those bounds keep the condition
+    throughout the window (given the reports they rely on, `a.settled`), or break it
+    at a minute surely inside it (given every report of a change), `a` is settled
+    without the solver searching orders of events (SPEC §4.1: the world is any
+    order). Returns that rule of every world, if any (`beyond`: unreported events may
+    change it)."""
     tl, cond = a.tl, a.cond
     base = tl.initial
     if not isinstance(base, int):
         return None
     present: list[Bool] = []
+    # the reports the bounds that keep the condition rely on: a change that may not have
+    # happened moves them by at most its range whether it happened or not, but a sure
+    # decrease (under a maximum) or increase (over a minimum) lowers (raises) them only
+    # if its report is believed. Asked under some reports alone (the readings of an
+    # incoherent scenario), the rule then still settles the condition when none of
+    # these is among the ones left out.
+    relied_on: list[Bool] = []
     ups: list[tuple[int, float]] = []  # (minute, change of the upper bound from then on)
     downs: list[tuple[int, float]] = []
     for c in tl.changes:
@@ -42,6 +51,8 @@ def counter_bounds(a: Always, beyond: Beyond | None) -> Bool | None:
         sure = c.sure and not c.slot.phantom
         if not c.slot.phantom:
             present.append(c.slot.exists)
+        if sure and ((cond.max is not None and hi < 0) or (cond.min is not None and lo > 0)):
+            relied_on.append(c.slot.exists)
         t_lo, t_hi = c.slot.t.lo, c.slot.t.hi
         ups.append((t_lo, max(0.0, hi)))
         downs.append((t_lo, min(0.0, lo)))
@@ -50,14 +61,15 @@ def counter_bounds(a: Always, beyond: Beyond | None) -> Bool | None:
             downs.append((t_hi, lo - min(0.0, lo)))
     if beyond is not None and beyond.lit is not None:
         present.append(sym.Not(beyond.lit))  # unreported events beyond: unbounded
+        relied_on.append(sym.Not(beyond.lit))
     first, last = a.start.lo, a.end.hi
     top = _peak(base, ups, first, last, max)
     bottom = _peak(base, downs, first, last, min)
     keeps = (cond.max is None or top <= cond.max) and (cond.min is None or bottom >= cond.min)
     if keeps:
-        if all(isinstance(x, z3.BoolRef) for x in present):
-            a.settled = [x for x in present if isinstance(x, z3.BoolRef)]
-        return sym.Implies(sym.And(*present), a.lit)
+        if all(isinstance(x, z3.BoolRef) for x in relied_on):
+            a.settled = [x for x in relied_on if isinstance(x, z3.BoolRef)]
+        return sym.Implies(sym.And(*relied_on), a.lit)
     inner_first, inner_last = a.start.hi, a.end.lo
     if inner_first > inner_last:
         return None

@@ -55,7 +55,7 @@ def pending(tls: Rules, active: set[int], assumed: set[int]) -> bool:
     for a in tls.always_atoms:
         if not (a.pending or tls.open) or not (a.gates & active or 0 in a.gates):
             continue
-        if a.settled and all(id(x) in assumed for x in a.settled):
+        if a.settled is not None and all(id(x) in assumed for x in a.settled):
             continue  # the counter's bounds keep it whenever these reports are believed
         return True
     return False
@@ -104,7 +104,9 @@ def refine(tls: Rules, ev: ModelEval, active: set[int]) -> int:
     for atom in tls.always_atoms:
         if not (atom.pending or tls.open) or not (atom.gates & active or 0 in atom.gates):
             continue
-        if not ev.bool(atom.lit) or (atom.settled and all(ev.bool(x) for x in atom.settled)):
+        if not ev.bool(atom.lit) or (
+            atom.settled is not None and all(ev.bool(x) for x in atom.settled)
+        ):
             continue  # (the counter's bounds keep it when those reports are believed)
         tls.tick()
         cc = timeline_of(atom.tl)
