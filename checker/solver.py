@@ -180,13 +180,17 @@ class Session:
             for f in deferred:
                 self.parts.add(f)
 
-    def merge_unless_parts_pay(self, likely: bool = True, part_size: int = PART_SIZE) -> None:
+    def merge_unless_parts_pay(
+        self, likely: bool = True, part_size: int = PART_SIZE, sizeable: int = 0
+    ) -> None:
         """Go back to the one solver unless the world has many parts of `part_size`
         formulas or more: the search in one solver slows down when many sizeable
         independent parts meet, and each of its answers is about the whole world;
         small parts cost it nothing, and asking them apart costs calls. `likely`: the
         caller's guess from the world's structure; when False, the deferred formulas
-        go to the one solver without looking for parts."""
+        go to the one solver without looking for parts. `sizeable`: parts the caller
+        knows will be sizeable whatever their formulas now (keys whose rules are
+        asserted as candidate worlds break them)."""
         if self.parts is None or self.depth:
             return
         if self._deferred is not None and not likely:
@@ -198,8 +202,8 @@ class Session:
                 self._apart.add_world(deferred)
             return
         self.keep_parts()
-        sizeable = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
-        if sizeable >= PARTS_THAT_PAY:
+        found = sum(len(fs) >= part_size for fs in self.parts.world.formulas.values())
+        if max(found, sizeable) >= PARTS_THAT_PAY:
             return
         world, self.parts = self.parts.world, None
         roots = list(world.formulas)

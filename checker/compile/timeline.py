@@ -279,6 +279,19 @@ class Timelines:
         )
         return busy >= wanted
 
+    def lazy_keys(self, changes: int = PART_CHANGES) -> int:
+        """Categorical keys of `changes` changes or more whose rules wait for candidate
+        worlds to break them (too many to assert up front). Each such key is a sizeable
+        part of the world once its instances come, though its formulas so far are few
+        and unjoined (see `Asker._choose_parts`)."""
+        return sum(
+            1
+            for tl in self.timelines.values()
+            if not tl.counter
+            and len(tl.changes) >= changes
+            and (tl.was_pending or tl.distinct_pending)
+        )
+
     def busiest_counter(self) -> int:
         """The most changes any one counter key may have (0 without counters)."""
         return max((len(tl.changes) for tl in self.timelines.values() if tl.counter), default=0)
