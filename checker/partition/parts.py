@@ -19,6 +19,7 @@ from z3 import z3core
 from checker import z3params
 from checker.answers import Deadline, Result, Sat, Unknown, Unsat, ask
 from checker.compile.concrete import ModelEval
+from checker.partition.kept import KeptSolvers
 from checker.partition.models import PartModels
 from checker.partition.unionfind import Group, Partition, conjuncts
 
@@ -56,6 +57,7 @@ class Parts:
         # the literal is kept with its entry, so its id is never reused
         self.lits: dict[int, tuple[z3.BoolRef, int, int, int]] = {}
         self.models = PartModels(ctx, self.world)
+        self.kept = KeptSolvers(self.world, self._new_subsolver)
         self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
         self._joins: dict[_Key, tuple[list[Group], set[int]]] = {}
         # The last call's state, valid while no parts are joined (`_unions_at`):
@@ -190,6 +192,7 @@ class Parts:
     def _start_over(self) -> None:
         """Parts were joined: every literal's part and every answer is found again."""
         self._unions_at = self.world.unions
+        self.kept.forget_joined()
         self._joins.clear()
         self._asked = set()
         self._part_of.clear()
@@ -357,10 +360,14 @@ class Parts:
         return z3params.solver(self.ctx, self.rlimit)
 
     def _solve_part(self, items: list[_Todo]) -> z3.ModelRef | Unsat | Unknown:
-        """One solver call for independent parts of the world; each keeps the model."""
-        sub = self._new_subsolver()
-        for _, rs, _ in items:
-            self.world.assert_into(sub, rs)
+        """One solver call for independent parts of the world; each keeps the model. A
+        part asked alone keeps its solver for its next call (`KeptSolvers`)."""
+        if len(items) == 1 and len(items[0][1]) == 1:
+            sub = self.kept.solver_for(items[0][1][0])
+        else:
+            sub = self._new_subsolver()
+            for _, rs, _ in items:
+                self.world.assert_into(sub, rs)
         got = self._ask_part(sub, self._assumed([r for _, rs, _ in items for r in rs]))
         if isinstance(got, z3.ModelRef):
             for key, rs, _ in items:

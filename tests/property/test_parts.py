@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from checker.answers import Deadline, Sat, Unsat
 from checker.compile.concrete import ModelEval
 from checker.partition import Parts
+from checker.partition import parts as parts_module
 
 N = 6  # integer and Boolean constants x0.., b0..
 
@@ -69,17 +70,35 @@ def _holds(model: z3.ModelRef, fs: list[z3.BoolRef]) -> bool:
     return all(z3.is_true(model.eval(f, model_completion=True)) for f in fs)
 
 
+@pytest.mark.parametrize("alone", [False, True], ids=["batched", "alone"])
 @pytest.mark.parametrize("told", [False, True], ids=["found", "told"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(rules, max_size=8), st.lists(rules, min_size=3, max_size=3), steps)
 def test_parts_answer_as_one_solver(
     told: bool,
+    alone: bool,
     world_rules: list[tuple[str, int, int, int]],
     gate_rules: list[tuple[str, int, int, int]],
     plan: list[tuple[set[tuple[int, bool]], set[tuple[int, int]], set[int], object, bool, int]],
 ) -> None:
     """`told`: each call is told which literals came and went since the last (as the
-    session tells it for a `Swap`), instead of finding them."""
+    session tells it for a `Swap`), instead of finding them. `alone`: every part is
+    asked on its own, in the solver it keeps from call to call (`KeptSolvers`; small
+    parts otherwise share one new solver per call)."""
+    batch = parts_module.PART_BATCH
+    parts_module.PART_BATCH = 0 if alone else batch
+    try:
+        _ask_in_turn(told, world_rules, gate_rules, plan)
+    finally:
+        parts_module.PART_BATCH = batch
+
+
+def _ask_in_turn(
+    told: bool,
+    world_rules: list[tuple[str, int, int, int]],
+    gate_rules: list[tuple[str, int, int, int]],
+    plan: list[tuple[set[tuple[int, bool]], set[tuple[int, int]], set[int], object, bool, int]],
+) -> None:
     ctx = z3.Context()
     xs, bs = _world(ctx)
     parts = Parts(ctx, Deadline(None), None, lambda said: said)
