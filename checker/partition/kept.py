@@ -28,6 +28,8 @@ KEPT_FORMULAS = 30_000
 
 
 class KeptSolvers:
+    """The solvers kept for the world's growing parts, by root."""
+
     def __init__(self, world: Partition, make: Callable[[], z3.Solver]) -> None:
         self.world = world
         self._make = make

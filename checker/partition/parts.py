@@ -361,7 +361,7 @@ class Parts:
 
     def _solve_part(self, items: list[_Todo]) -> z3.ModelRef | Unsat | Unknown:
         """One solver call for independent parts of the world; each keeps the model. A
-        part asked alone keeps its solver for its next call (`KeptSolvers`)."""
+        part asked alone goes to the solver it keeps while it grows (`KeptSolvers`)."""
         if len(items) == 1 and len(items[0][1]) == 1:
             sub = self.kept.solver_for(items[0][1][0])
         else:
