@@ -12,6 +12,7 @@ went, and asks again only the parts they, or new formulas, touched.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import z3
 from z3 import z3core
@@ -57,7 +58,9 @@ class Parts:
         # the literal is kept with its entry, so its id is never reused
         self.lits: dict[int, tuple[z3.BoolRef, int, int, int]] = {}
         self.models = PartModels(ctx, self.world)
-        self.kept = KeptSolvers(self.world, self._new_subsolver)
+        # (a closure over the context alone: a bound method would make the parts a
+        # reference cycle, which only Python's cycle collector frees, with the context)
+        self.kept = KeptSolvers(self.world, partial(z3params.solver, ctx, rlimit))
         self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
         self._joins: dict[_Key, tuple[list[Group], set[int]]] = {}
         # The last call's state, valid while no parts are joined (`_unions_at`):
