@@ -36,7 +36,6 @@ class KeptSolvers:
         # root -> (its solver, the part's list of formulas, how many of them it was
         # given), least recently asked first
         self._kept: dict[int, tuple[z3.Solver, list[z3.BoolRef], int]] = {}
-        self._held = 0  # formulas given to the kept solvers
         # root -> (the part's list of formulas, how many it had) when last asked unkept
         self._asked: dict[int, tuple[list[z3.BoolRef], int]] = {}
 
@@ -49,10 +48,7 @@ class KeptSolvers:
         kept = self._kept.pop(root, None)
         if kept is not None and kept[1] is formulas:
             sub, given = kept[0], kept[2]
-            self._held -= given
         else:
-            if kept is not None:
-                self._held -= kept[2]
             sub, given = self._make(), 0
         ref = self.world.ctx.ref()
         for f in formulas[given:]:
@@ -62,21 +58,19 @@ class KeptSolvers:
         if given or grew:
             self._asked.pop(root, None)
             self._kept[root] = (sub, formulas, len(formulas))
-            self._held += len(formulas)
             self._within_bound()
         else:
             self._asked[root] = (formulas, len(formulas))
         return sub
 
     def _within_bound(self) -> None:
-        while self._held > KEPT_FORMULAS and len(self._kept) > 1:
-            oldest = next(iter(self._kept))
-            _, _, given = self._kept.pop(oldest)
-            self._held -= given
+        held = sum(given for _, _, given in self._kept.values())
+        while held > KEPT_FORMULAS and len(self._kept) > 1:
+            _, _, given = self._kept.pop(next(iter(self._kept)))  # the least recently asked
+            held -= given
 
     def forget_joined(self) -> None:
         """Parts were joined: let go of what was kept of parts that are no longer parts."""
         formulas = self.world.formulas
         self._kept = {r: k for r, k in self._kept.items() if formulas.get(r) is k[1]}
-        self._held = sum(k[2] for k in self._kept.values())
         self._asked = {r: a for r, a in self._asked.items() if formulas.get(r) is a[0]}

@@ -58,9 +58,11 @@ class Parts:
         # the literal is kept with its entry, so its id is never reused
         self.lits: dict[int, tuple[z3.BoolRef, int, int, int]] = {}
         self.models = PartModels(ctx, self.world)
-        # (a closure over the context alone: a bound method would make the parts a
-        # reference cycle, which only Python's cycle collector frees, with the context)
-        self.kept = KeptSolvers(self.world, partial(z3params.solver, ctx, rlimit))
+        # every solver of a part, kept or not (a closure over the context alone: a bound
+        # method kept by `kept` would make the parts a reference cycle, which only
+        # Python's cycle collector frees, with the context)
+        self._new_subsolver: Callable[[], z3.Solver] = partial(z3params.solver, ctx, rlimit)
+        self.kept = KeptSolvers(self.world, self._new_subsolver)
         self._gated_clock = 0  # bumped whenever a gate gains formulas or gates go
         self._joins: dict[_Key, tuple[list[Group], set[int]]] = {}
         # The last call's state, valid while no parts are joined (`_unions_at`):
@@ -358,9 +360,6 @@ class Parts:
                 got = order[r] = [lits[i][0] for i in sorted(mine, key=lambda i: lits[i][3])]
             out.extend(got)
         return out
-
-    def _new_subsolver(self) -> z3.Solver:
-        return z3params.solver(self.ctx, self.rlimit)
 
     def _solve_part(self, items: list[_Todo]) -> z3.ModelRef | Unsat | Unknown:
         """One solver call for independent parts of the world; each keeps the model. A
